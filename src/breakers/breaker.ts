@@ -1,0 +1,75 @@
+/** The contract every library adapter implements: the seam between the lab and a breaker library. */
+
+export type CircuitState = 'closed' | 'open' | 'half-open';
+
+export const LIBRARY_NAMES = ['opossum', 'cockatiel', 'mollitia'] as const;
+export type LibraryName = (typeof LIBRARY_NAMES)[number];
+
+/**
+ * What every library is asked to do, in the seed's terms. Each adapter maps these onto its
+ * library's own options as closely as the library allows; where it cannot, the lab records
+ * what the library really did (see docs/behaviour-matrix.md).
+ */
+export interface BreakerSettings {
+  /** Open after this many consecutive failures. */
+  failures: number;
+  /** Stay open this long (milliseconds, real time) before letting one trial call through. */
+  resetTimeoutMs: number;
+  /**
+   * Which errors count as failures. Default: every error. Errors it returns false for pass
+   * through to the caller without counting against the circuit.
+   */
+  isFailure?: (error: unknown) => boolean;
+  /**
+   * Length of a time-based rolling window, for libraries that count over time (opossum's
+   * `rollingCountTimeout`). Default 10 000 ms, opossum's own default; the lab scales it with `--speed`.
+   */
+  rollingWindowMs?: number;
+}
+
+export interface Breaker {
+  /**
+   * Runs `action` through the circuit. Rejects with `CircuitOpenError` when the library refused to
+   * run it; otherwise settles as the action did.
+   */
+  execute<T>(action: () => Promise<T>): Promise<T>;
+  /** The library's own state, read now. */
+  readonly state: CircuitState;
+  /** Calls `listener` on every transition the library reports. */
+  onStateChange(listener: (state: CircuitState) => void): void;
+  /** Clears the library's timers so the process can exit. */
+  dispose(): void;
+}
+
+/** A breaker library: its name, installed version and a factory. */
+export interface BreakerLibrary {
+  readonly name: LibraryName;
+  readonly version: string;
+  create(settings: BreakerSettings): Breaker;
+}
+
+/** The library refused the call because its circuit was open (or its half-open slots were taken). */
+export class CircuitOpenError extends Error {
+  override readonly name = 'CircuitOpenError';
+  constructor(
+    readonly library: LibraryName,
+    options?: { cause?: unknown },
+  ) {
+    super(`${library}: circuit is open, call rejected`, options);
+  }
+}
+
+export function isCircuitOpenError(error: unknown): error is CircuitOpenError {
+  return error instanceof CircuitOpenError;
+}
+
+/** Fan-out of state changes for adapters whose library has no single state event. */
+export class StateListeners {
+  readonly #listeners: ((state: CircuitState) => void)[] = [];
+  add(listener: (state: CircuitState) => void): void {
+    this.#listeners.push(listener);
+  }
+  emit(state: CircuitState): void {
+    for (const listener of this.#listeners) listener(state);
+  }
+}

@@ -1,0 +1,69 @@
+import {
+  BrokenCircuitError,
+  CircuitState as CockatielState,
+  ConsecutiveBreaker,
+  circuitBreaker,
+  handleAll,
+  handleWhen,
+  type CircuitBreakerPolicy,
+} from 'cockatiel';
+import {
+  CircuitOpenError,
+  type Breaker,
+  type BreakerLibrary,
+  type BreakerSettings,
+  type CircuitState,
+} from './breaker.ts';
+import { packageVersion } from './package-version.ts';
+
+/**
+ * cockatiel's ConsecutiveBreaker is exactly "open after N consecutive failures". Its half-open
+ * state is lazy: the circuit stays open until the first call after `halfOpenAfter`, and that
+ * call is the trial. Other calls arriving during the trial wait for it rather than fail fast.
+ */
+export function cockatielPolicy(settings: BreakerSettings): CircuitBreakerPolicy {
+  const isFailure = settings.isFailure;
+  return circuitBreaker(isFailure ? handleWhen((error) => isFailure(error)) : handleAll, {
+    halfOpenAfter: settings.resetTimeoutMs,
+    breaker: new ConsecutiveBreaker(settings.failures),
+  });
+}
+
+const STATES: Record<CockatielState, CircuitState> = {
+  [CockatielState.Closed]: 'closed',
+  [CockatielState.Open]: 'open',
+  [CockatielState.HalfOpen]: 'half-open',
+  // Isolated is cockatiel's manual hold-open; the lab never isolates a circuit.
+  [CockatielState.Isolated]: 'open',
+};
+
+function createCockatiel(settings: BreakerSettings): Breaker {
+  const policy = cockatielPolicy(settings);
+  const subscriptions: { dispose(): void }[] = [];
+  return {
+    async execute<T>(action: () => Promise<T>): Promise<T> {
+      try {
+        return await policy.execute(action);
+      } catch (error) {
+        if (error instanceof BrokenCircuitError) {
+          throw new CircuitOpenError('cockatiel', { cause: error });
+        }
+        throw error;
+      }
+    },
+    get state(): CircuitState {
+      return STATES[policy.state];
+    },
+    onStateChange(listener) {
+      subscriptions.push(policy.onStateChange((state) => listener(STATES[state])));
+    },
+    // cockatiel holds no timers: half-open is decided when the next call arrives.
+    dispose: () => subscriptions.forEach((subscription) => subscription.dispose()),
+  };
+}
+
+export const cockatiel: BreakerLibrary = {
+  name: 'cockatiel',
+  version: packageVersion('cockatiel'),
+  create: createCockatiel,
+};

@@ -1,0 +1,78 @@
+import {
+  BreakerError,
+  BreakerMaxAllowedRequestError,
+  BreakerState,
+  Circuit,
+  SlidingCountBreaker,
+  type SlidingWindowBreakerOptions,
+} from 'mollitia';
+import {
+  CircuitOpenError,
+  StateListeners,
+  type Breaker,
+  type BreakerLibrary,
+  type BreakerSettings,
+  type CircuitState,
+} from './breaker.ts';
+import { packageVersion } from './package-version.ts';
+
+/**
+ * mollitia's SlidingCountBreaker opens when the failure rate over the last `slidingWindowSize`
+ * calls reaches `failureRateThreshold`. A window of N calls that must all fail is "N consecutive
+ * failures"; mollitia also empties the window on every transition. What differs in general:
+ * a threshold of 100 disables the check (mollitia compares `threshold < 100 && rate >= threshold`),
+ * so 99 is the "all failed" setting, and the default of 2 half-open calls is lowered to 1.
+ */
+export function mollitiaBreakerOptions(settings: BreakerSettings): SlidingWindowBreakerOptions {
+  const isFailure = settings.isFailure;
+  return {
+    slidingWindowSize: settings.failures,
+    minimumNumberOfCalls: settings.failures,
+    failureRateThreshold: 99,
+    openStateDelay: settings.resetTimeoutMs,
+    permittedNumberOfCallsInHalfOpenState: 1,
+    // mollitia's callback answers "should this error be reported as a failure?".
+    ...(isFailure ? { onError: (error: unknown) => isFailure(error) } : {}),
+  };
+}
+
+const STATES: Record<BreakerState, CircuitState> = {
+  [BreakerState.CLOSED]: 'closed',
+  [BreakerState.OPENED]: 'open',
+  [BreakerState.HALF_OPENED]: 'half-open',
+};
+
+function createMollitia(settings: BreakerSettings): Breaker {
+  const breaker = new SlidingCountBreaker(mollitiaBreakerOptions(settings));
+  const circuit = new Circuit({
+    // One circuit runs any action: the action is the argument of execute().
+    func: (action: () => Promise<unknown>) => action(),
+    options: { modules: [breaker] },
+  });
+  const listeners = new StateListeners();
+  breaker.on('state-changed', (state: BreakerState) => listeners.emit(STATES[state]));
+  return {
+    async execute<T>(action: () => Promise<T>): Promise<T> {
+      try {
+        return await circuit.execute<T>(action);
+      } catch (error) {
+        if (error instanceof BreakerError || error instanceof BreakerMaxAllowedRequestError) {
+          throw new CircuitOpenError('mollitia', { cause: error });
+        }
+        throw error;
+      }
+    },
+    get state(): CircuitState {
+      return STATES[breaker.state];
+    },
+    onStateChange: (listener) => listeners.add(listener),
+    // The open-state timer is not unref'd: without this the process waits for it.
+    dispose: () => circuit.dispose(),
+  };
+}
+
+export const mollitia: BreakerLibrary = {
+  name: 'mollitia',
+  version: packageVersion('mollitia'),
+  create: createMollitia,
+};

@@ -1,0 +1,69 @@
+import CircuitBreaker from 'opossum';
+import {
+  CircuitOpenError,
+  StateListeners,
+  type Breaker,
+  type BreakerLibrary,
+  type BreakerSettings,
+  type CircuitState,
+} from './breaker.ts';
+import { packageVersion } from './package-version.ts';
+
+/**
+ * opossum counts a failure *percentage* over a rolling time window, not consecutive failures.
+ * The nearest it gets to "open after N consecutive failures":
+ * - volumeThreshold N: never open before N calls are in the window;
+ * - errorThresholdPercentage 99: open only when every call in the window failed.
+ * What differs in general: the window keeps calls for `rollingCountTimeout` and is not cleared
+ * when the circuit closes, and rejected calls count as "fires" in the denominator, so after a
+ * recovery old successes and rejections dilute new failures (see docs/behaviour-matrix.md).
+ */
+export function opossumOptions(settings: BreakerSettings): CircuitBreaker.Options {
+  const isFailure = settings.isFailure;
+  return {
+    volumeThreshold: settings.failures,
+    errorThresholdPercentage: 99,
+    resetTimeout: settings.resetTimeoutMs,
+    rollingCountTimeout: settings.rollingWindowMs ?? 10_000,
+    // The request timeout belongs to the client (fetch's AbortSignal), the same for every library.
+    timeout: false,
+    // opossum's filter is inverted: true means "do not count this error".
+    ...(isFailure ? { errorFilter: (error: Error) => !isFailure(error) } : {}),
+  };
+}
+
+function createOpossum(settings: BreakerSettings): Breaker {
+  // One breaker wraps any action: the action is the argument of fire().
+  const breaker = new CircuitBreaker(
+    (action: () => Promise<unknown>) => action(),
+    opossumOptions(settings),
+  );
+  const listeners = new StateListeners();
+  breaker.on('open', () => listeners.emit('open'));
+  breaker.on('halfOpen', () => listeners.emit('half-open'));
+  breaker.on('close', () => listeners.emit('closed'));
+  return {
+    async execute<T>(action: () => Promise<T>): Promise<T> {
+      try {
+        return (await breaker.fire(action)) as T;
+      } catch (error) {
+        if ((error as { code?: unknown }).code === 'EOPENBREAKER') {
+          throw new CircuitOpenError('opossum', { cause: error });
+        }
+        throw error;
+      }
+    },
+    get state(): CircuitState {
+      if (breaker.opened) return 'open';
+      return breaker.halfOpen ? 'half-open' : 'closed';
+    },
+    onStateChange: (listener) => listeners.add(listener),
+    dispose: () => breaker.shutdown(),
+  };
+}
+
+export const opossum: BreakerLibrary = {
+  name: 'opossum',
+  version: packageVersion('opossum'),
+  create: createOpossum,
+};

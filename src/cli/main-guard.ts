@@ -1,0 +1,30 @@
+import { pathToFileURL } from 'node:url';
+import { isPortInUseError } from '../server/mock-server.ts';
+import { isUsageError } from './usage-error.ts';
+
+/** True when the module at `url` is the script node was started with (not imported by a test). */
+export function isMain(url: string): boolean {
+  const script = process.argv[1];
+  return script !== undefined && pathToFileURL(script).href === url;
+}
+
+/**
+ * Runs a command's main function: bad input prints one line and exits 2, a taken port one line
+ * and exit 1, anything else is a bug and keeps its stack trace.
+ */
+export async function runMain(main: () => Promise<number | void>): Promise<void> {
+  try {
+    const code = await main();
+    if (typeof code === 'number') process.exitCode = code;
+  } catch (error) {
+    if (isUsageError(error)) {
+      console.error(`error: ${error.message}`);
+      process.exitCode = 2;
+    } else if (isPortInUseError(error)) {
+      console.error(`error: ${error.message}; free it or choose another with --port`);
+      process.exitCode = 1;
+    } else {
+      throw error;
+    }
+  }
+}

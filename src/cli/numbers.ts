@@ -1,0 +1,19 @@
+import { UsageError } from './usage-error.ts';
+
+/** A finite number > 0, e.g. `--speed 10` or `--delay 0.5`. */
+export function parsePositive(option: string, raw: string): number {
+  const value = raw.trim() === '' ? Number.NaN : Number(raw);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new UsageError(`${option} must be a number > 0, got "${raw}"`);
+  }
+  return value;
+}
+
+/** A whole number >= 1, e.g. `--failures 3`. */
+export function parseWhole(option: string, raw: string): number {
+  const value = raw.trim() === '' ? Number.NaN : Number(raw);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new UsageError(`${option} must be a whole number >= 1, got "${raw}"`);
+  }
+  return value;
+}

@@ -1,0 +1,182 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import {
+  isCircuitOpenError,
+  type Breaker,
+  type BreakerLibrary,
+  type CircuitState,
+} from '../breakers/breaker.ts';
+import { CircuitWatch } from '../breakers/circuit-watch.ts';
+import { fetchGreeting } from '../http/fetch-greeting.ts';
+import { ServerSwitch } from '../server/server-switch.ts';
+import type { Phase, Scenario } from './scenario.ts';
+import type { CallRecord, LibraryRun, Outcome, StateSpan, Trace } from './trace.ts';
+
+/** Something that happened during a run, for live views. */
+export type RunEvent =
+  | { type: 'phase'; phase: Phase; index: number; at: number }
+  | { type: 'call'; call: number; at: number; server: Phase['server']; records: CallRecord[] };
+
+export interface RunOptions {
+  scenario: Scenario;
+  libraries: readonly BreakerLibrary[];
+  /** Default `localhost`. */
+  host?: string;
+  /** Default 0 (a free port). */
+  port?: number;
+  /** Seed-style access log of the mock server. Default: none. */
+  serverLog?: (line: string) => void;
+  onEvent?: (event: RunEvent) => void;
+  /** Aborting stops the run after the call in flight; the trace so far is returned. */
+  signal?: AbortSignal;
+  /** Milliseconds, monotonic. Default `performance.now`. */
+  now?: () => number;
+  /** Default: a timer that the signal cancels. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+interface Lane {
+  library: BreakerLibrary;
+  breaker: Breaker;
+  watch: CircuitWatch;
+  calls: CallRecord[];
+}
+
+/**
+ * Runs a scenario for every library at once against one mock server, on one timeline: for each
+ * call, every library makes its call at the same moment, then all wait `delay`.
+ * Returns a trace of what each library really did.
+ */
+export async function runScenario(options: RunOptions): Promise<Trace> {
+  const { scenario, signal } = options;
+  const now = options.now ?? (() => performance.now());
+  const sleep = options.sleep ?? defaultSleep;
+  const realMs = (seconds: number) => (seconds * 1000) / scenario.speed;
+  const server = await ServerSwitch.create({
+    ...(options.host !== undefined ? { host: options.host } : {}),
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.serverLog ? { log: options.serverLog } : {}),
+  });
+  const resetTimeoutMs = realMs(scenario.resetTimeout);
+  const lanes: Lane[] = options.libraries.map((library) => {
+    const breaker = library.create({
+      failures: scenario.failures,
+      resetTimeoutMs,
+      rollingWindowMs: realMs(10),
+    });
+    return { library, breaker, watch: new CircuitWatch(breaker, resetTimeoutMs, now), calls: [] };
+  });
+  const start = now();
+  const scenarioSeconds = (ms: number) => (ms * scenario.speed) / 1000;
+  const since = (ms: number) => scenarioSeconds(ms - start);
+  let callNumber = 0;
+  let interrupted = false;
+
+  try {
+    phases: for (const [index, phase] of scenario.schedule.entries()) {
+      if (phase.server === 'on') await server.turnOn();
+      else await server.turnOff();
+      options.onEvent?.({ type: 'phase', phase, index, at: since(now()) });
+      for (let i = 0; i < phase.calls; i += 1) {
+        if (signal?.aborted) {
+          interrupted = true;
+          break phases;
+        }
+        callNumber += 1;
+        const startedAt = now();
+        const records = await Promise.all(
+          lanes.map((lane) => callOnce(lane, callNumber, startedAt)),
+        );
+        options.onEvent?.({
+          type: 'call',
+          call: callNumber,
+          at: since(startedAt),
+          server: phase.server,
+          records,
+        });
+        await sleep(realMs(scenario.delay), signal);
+      }
+    }
+  } finally {
+    await server.turnOff();
+    for (const lane of lanes) lane.breaker.dispose();
+  }
+  if (signal?.aborted) interrupted = true;
+  const end = now();
+
+  async function callOnce(lane: Lane, call: number, startedAt: number): Promise<CallRecord> {
+    const stateBefore = lane.breaker.state;
+    const callStart = now();
+    let outcome: Outcome = 'success';
+    let error: string | undefined;
+    try {
+      await lane.breaker.execute(() =>
+        fetchGreeting(server.url, {
+          timeoutMs: realMs(scenario.requestTimeout),
+          client: lane.library.name,
+        }),
+      );
+    } catch (caught) {
+      outcome = isCircuitOpenError(caught) ? 'rejected' : 'failure';
+      error = caught instanceof Error ? caught.message : String(caught);
+    }
+    const callEnd = now();
+    const record: CallRecord = {
+      call,
+      at: since(startedAt),
+      server: server.isOn ? 'on' : 'off',
+      outcome,
+      state: lane.breaker.state,
+      timeTillRetry: scenarioSeconds(lane.watch.timeTillRetryMs(callEnd)),
+      latency: scenarioSeconds(callEnd - callStart),
+      trial:
+        outcome !== 'rejected' &&
+        (stateBefore === 'half-open' || lane.watch.wentHalfOpenSince(callStart)),
+      ...(error !== undefined ? { error } : {}),
+    };
+    lane.calls.push(record);
+    return record;
+  }
+
+  const runs: LibraryRun[] = lanes.map((lane) => ({
+    library: lane.library.name,
+    version: lane.library.version,
+    calls: lane.calls,
+    summary: {
+      reachedServer: server.requests.byClient[lane.library.name] ?? 0,
+      rejected: lane.calls.filter((record) => record.outcome === 'rejected').length,
+      trials: lane.calls.filter((record) => record.trial).length,
+      opened: lane.watch.timesOpened,
+      secondsOpen: scenarioSeconds(lane.watch.msNotClosed(start, end)),
+    },
+    states: stateSpans(lane.watch, start, end, scenarioSeconds),
+  }));
+  return { scenario, runs, duration: since(end), interrupted };
+}
+
+function stateSpans(
+  watch: CircuitWatch,
+  start: number,
+  end: number,
+  toSeconds: (ms: number) => number,
+): StateSpan[] {
+  const spans: StateSpan[] = [];
+  let state: CircuitState = 'closed';
+  let from = start;
+  for (const transition of watch.transitions) {
+    if (transition.to === state) continue;
+    if (transition.at > from)
+      spans.push({ state, from: toSeconds(from - start), to: toSeconds(transition.at - start) });
+    state = transition.to;
+    from = Math.max(transition.at, start);
+  }
+  spans.push({ state, from: toSeconds(from - start), to: toSeconds(end - start) });
+  return spans;
+}
+
+async function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  try {
+    await delay(ms, undefined, signal ? { signal } : {});
+  } catch (error) {
+    if (!signal?.aborted) throw error;
+  }
+}

@@ -1,0 +1,62 @@
+import { UsageError } from '../cli/usage-error.ts';
+
+/** What the server does during a phase: `off` closes its port, `on` answers `Hello world!`. */
+export type ServerSetting = 'on' | 'off';
+
+export interface Phase {
+  server: ServerSetting;
+  /** Calls made, one per library, while the server is in this phase. */
+  calls: number;
+}
+
+/** A scenario in scenario seconds; `speed` divides every duration when it runs. */
+export interface Scenario {
+  /** Consecutive failures that open the circuit. */
+  failures: number;
+  /** Seconds the circuit stays open before one trial call. */
+  resetTimeout: number;
+  /** Seconds between one call's end and the next call. */
+  delay: number;
+  /** Seconds before a request is abandoned. */
+  requestTimeout: number;
+  schedule: Phase[];
+  /** Every duration is divided by this; printed times stay in scenario seconds. */
+  speed: number;
+}
+
+/** The seed's scenario: server off for 10 calls, then on for 10; 3 failures; 6 s open; 1 s apart. */
+export const SEED_SCENARIO: Scenario = {
+  failures: 3,
+  resetTimeout: 6,
+  delay: 1,
+  requestTimeout: 2,
+  schedule: [
+    { server: 'off', calls: 10 },
+    { server: 'on', calls: 10 },
+  ],
+  speed: 1,
+};
+
+export const SCHEDULE_FORM =
+  'comma-separated phases "on:<calls>" or "off:<calls>", e.g. "off:10,on:10"';
+
+/** Parses `off:10,on:10` into phases; throws UsageError naming the bad part. */
+export function parseSchedule(text: string): Phase[] {
+  const parts = text.split(',').map((part) => part.trim());
+  return parts.map((part) => {
+    const match = /^(on|off):(\d+)$/.exec(part);
+    const calls = match ? Number(match[2]) : 0;
+    if (!match || calls < 1) {
+      throw new UsageError(`--schedule: "${part}" is not a phase; expected ${SCHEDULE_FORM}`);
+    }
+    return { server: match[1] as ServerSetting, calls };
+  });
+}
+
+export function formatSchedule(schedule: readonly Phase[]): string {
+  return schedule.map((phase) => `${phase.server}:${phase.calls}`).join(',');
+}
+
+export function totalCalls(schedule: readonly Phase[]): number {
+  return schedule.reduce((sum, phase) => sum + phase.calls, 0);
+}

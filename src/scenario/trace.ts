@@ -1,0 +1,62 @@
+import type { CircuitState, LibraryName } from '../breakers/breaker.ts';
+import type { Scenario, ServerSetting } from './scenario.ts';
+
+/** What one call through one library's breaker came to. */
+export type Outcome = 'success' | 'failure' | 'rejected';
+
+/** One call through one library. Times are scenario seconds (real seconds x speed). */
+export interface CallRecord {
+  /** 1-based, shared by every library: call N of each library happened at the same moment. */
+  call: number;
+  /** When the call started, since the scenario started. */
+  at: number;
+  server: ServerSetting;
+  outcome: Outcome;
+  /** The library's state right after the call. */
+  state: CircuitState;
+  /** The seed's "Time till open" right after the call. */
+  timeTillRetry: number;
+  /** How long the call took. */
+  latency: number;
+  /** The call went through while the circuit was half-open: it tested the service. */
+  trial: boolean;
+  /** Why it failed or was rejected, one line. */
+  error?: string;
+}
+
+export interface RunSummary {
+  /** Requests the mock server received from this library. */
+  reachedServer: number;
+  /** Calls the library refused without running them. */
+  rejected: number;
+  /** Calls let through while half-open. */
+  trials: number;
+  /** Transitions to open, re-opens included. */
+  opened: number;
+  /** Scenario seconds spent open or half-open. */
+  secondsOpen: number;
+}
+
+export interface StateSpan {
+  state: CircuitState;
+  from: number;
+  to: number;
+}
+
+export interface LibraryRun {
+  library: LibraryName;
+  version: string;
+  calls: CallRecord[];
+  summary: RunSummary;
+  /** The library's states over time, from its own transition events. */
+  states: StateSpan[];
+}
+
+export interface Trace {
+  scenario: Scenario;
+  runs: LibraryRun[];
+  /** Scenario seconds from start to end. */
+  duration: number;
+  /** True when the run was stopped (Ctrl-C) before the schedule ended. */
+  interrupted: boolean;
+}

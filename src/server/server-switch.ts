@@ -1,0 +1,62 @@
+import { startMockServer, type MockServer, type RequestCounts } from './mock-server.ts';
+
+export interface ServerSwitchOptions {
+  /** Default `localhost`. */
+  host?: string;
+  /** Default 0: a free port, chosen once and kept across off and on. */
+  port?: number;
+  /** Seed-style access log. Default: none. */
+  log?: (line: string) => void;
+}
+
+/**
+ * The seed's inline on/off switch: one port, a server that comes and goes on it, and request
+ * counts that add up across restarts.
+ */
+export class ServerSwitch implements AsyncDisposable {
+  readonly requests: RequestCounts = { total: 0, byClient: {} };
+  #server: MockServer | undefined;
+
+  private constructor(
+    readonly host: string,
+    readonly port: number,
+    private readonly log: ((line: string) => void) | undefined,
+  ) {}
+
+  /** Reserves a port by starting once (port 0 picks one), then leaves the server off. */
+  static async create(options: ServerSwitchOptions = {}): Promise<ServerSwitch> {
+    const probe = await startMockServer({
+      host: options.host ?? 'localhost',
+      port: options.port ?? 0,
+    });
+    await probe.stop();
+    return new ServerSwitch(probe.host, probe.port, options.log);
+  }
+
+  get url(): string {
+    return `http://${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}/`;
+  }
+
+  get isOn(): boolean {
+    return this.#server !== undefined;
+  }
+
+  async turnOn(): Promise<void> {
+    this.#server ??= await startMockServer({
+      host: this.host,
+      port: this.port,
+      requests: this.requests,
+      ...(this.log ? { log: this.log } : {}),
+    });
+  }
+
+  async turnOff(): Promise<void> {
+    const server = this.#server;
+    this.#server = undefined;
+    await server?.stop();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.turnOff();
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * Every timing tolerance of the suite lives here. Scenario tests run at SPEED so that a seed run
+ * takes about 2 s; tolerances are in scenario seconds, so at 10x a tolerance of 0.35 allows
+ * 35 ms of real drift across the run (timer lateness, a cold first connection).
+ */
+export const SPEED = 10;
+
+/** How far a printed "Time till open" may be from the ideal value, in scenario seconds. */
+export const TIME_TILL_OPEN_TOLERANCE = 0.35;
+
+/** Slack for a real-time wait in a server test, in milliseconds. */
+export const REAL_TIME_SLACK_MS = 150;
+
+export function within(actual: number, expected: number, tolerance: number): boolean {
+  return Math.abs(actual - expected) <= tolerance;
+}
+
+/**
+ * Drift grows with every call since the reference moment: each sleep fires a little late and each
+ * call takes a little time. A printed time may be off by this much, in scenario seconds.
+ */
+export function timeTillOpenTolerance(callsSinceOpened: number): number {
+  return 0.15 + 0.06 * callsSinceOpened;
+}
