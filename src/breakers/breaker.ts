@@ -2,6 +2,7 @@
 
 export type CircuitState = 'closed' | 'open' | 'half-open';
 
+/** The in-process libraries the lab compares. */
 export const LIBRARY_NAMES = ['opossum', 'cockatiel', 'mollitia'] as const;
 export type LibraryName = (typeof LIBRARY_NAMES)[number];
 
@@ -37,13 +38,14 @@ export interface Breaker {
   readonly state: CircuitState;
   /** Calls `listener` on every transition the library reports. */
   onStateChange(listener: (state: CircuitState) => void): void;
-  /** Clears the library's timers so the process can exit. */
-  dispose(): void;
+  /** Clears the library's timers and connections so the process can exit. */
+  dispose(): void | Promise<void>;
 }
 
 /** A breaker library: its name, installed version and a factory. */
 export interface BreakerLibrary {
-  readonly name: LibraryName;
+  /** `opossum`, `cockatiel`, `mollitia`, or another implementation such as the Redis-shared `fleet`. */
+  readonly name: string;
   readonly version: string;
   create(settings: BreakerSettings): Breaker;
 }
@@ -52,7 +54,7 @@ export interface BreakerLibrary {
 export class CircuitOpenError extends Error {
   override readonly name = 'CircuitOpenError';
   constructor(
-    readonly library: LibraryName,
+    readonly library: string,
     options?: { cause?: unknown },
   ) {
     super(`${library}: circuit is open, call rejected`, options);

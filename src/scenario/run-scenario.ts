@@ -98,7 +98,7 @@ export async function runScenario(options: RunOptions): Promise<Trace> {
     }
   } finally {
     await server.turnOff();
-    for (const lane of lanes) lane.breaker.dispose();
+    await Promise.all(lanes.map((lane) => lane.breaker.dispose()));
   }
   if (signal?.aborted) interrupted = true;
   const end = now();

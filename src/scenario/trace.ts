@@ -1,4 +1,4 @@
-import type { CircuitState, LibraryName } from '../breakers/breaker.ts';
+import type { CircuitState } from '../breakers/breaker.ts';
 import type { Scenario, ServerSetting } from './scenario.ts';
 
 /** What one call through one library's breaker came to. */
@@ -44,7 +44,7 @@ export interface StateSpan {
 }
 
 export interface LibraryRun {
-  library: LibraryName;
+  library: string;
   version: string;
   calls: CallRecord[];
   summary: RunSummary;
