@@ -57,11 +57,4 @@ export class CircuitWatch {
     if (notClosedSince !== undefined) total += until - notClosedSince;
     return total;
   }
-
-  /** Whether the circuit passed through half-open after `since`. */
-  wentHalfOpenSince(since: number): boolean {
-    return this.transitions.some(
-      (transition) => transition.at >= since && transition.to === 'half-open',
-    );
-  }
 }

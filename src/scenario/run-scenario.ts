@@ -6,10 +6,10 @@ import {
   type CircuitState,
 } from '../breakers/breaker.ts';
 import { CircuitWatch } from '../breakers/circuit-watch.ts';
-import { fetchGreeting } from '../http/fetch-greeting.ts';
+import { fetchGreeting, isRequestFailedError } from '../http/fetch-greeting.ts';
 import { ServerSwitch } from '../server/server-switch.ts';
-import type { Phase, Scenario } from './scenario.ts';
-import type { CallRecord, LibraryRun, Outcome, StateSpan, Trace } from './trace.ts';
+import { serverModeOf, type Phase, type Scenario, type ServerSetting } from './scenario.ts';
+import type { CallRecord, LibraryRun, Outcome, ServerSpan, StateSpan, Trace } from './trace.ts';
 
 /** Something that happened during a run, for live views. */
 export type RunEvent =
@@ -57,11 +57,13 @@ export async function runScenario(options: RunOptions): Promise<Trace> {
     ...(options.serverLog ? { log: options.serverLog } : {}),
   });
   const resetTimeoutMs = realMs(scenario.resetTimeout);
+  const isFailure = failureFilter(scenario.ignoreStatuses);
   const lanes: Lane[] = options.libraries.map((library) => {
     const breaker = library.create({
       failures: scenario.failures,
       resetTimeoutMs,
       rollingWindowMs: realMs(10),
+      ...(isFailure ? { isFailure } : {}),
     });
     return { library, breaker, watch: new CircuitWatch(breaker, resetTimeoutMs, now), calls: [] };
   });
@@ -70,12 +72,18 @@ export async function runScenario(options: RunOptions): Promise<Trace> {
   const since = (ms: number) => scenarioSeconds(ms - start);
   let callNumber = 0;
   let interrupted = false;
+  const serverSpans: ServerSpan[] = [];
 
   try {
     phases: for (const [index, phase] of scenario.schedule.entries()) {
-      if (phase.server === 'on') await server.turnOn();
+      const mode = serverModeOf(phase.server);
+      if (mode) await server.turnOn(mode);
       else await server.turnOff();
-      options.onEvent?.({ type: 'phase', phase, index, at: since(now()) });
+      const phaseStart = since(now());
+      const previous = serverSpans.at(-1);
+      if (previous) previous.to = phaseStart;
+      serverSpans.push({ server: phase.server, from: phaseStart, to: phaseStart });
+      options.onEvent?.({ type: 'phase', phase, index, at: phaseStart });
       for (let i = 0; i < phase.calls; i += 1) {
         if (signal?.aborted) {
           interrupted = true;
@@ -84,7 +92,11 @@ export async function runScenario(options: RunOptions): Promise<Trace> {
         callNumber += 1;
         const startedAt = now();
         const records = await Promise.all(
-          lanes.map((lane) => callOnce(lane, callNumber, startedAt)),
+          lanes.flatMap((lane) =>
+            Array.from({ length: scenario.concurrency }, (_, caller) =>
+              callOnce(lane, callNumber, caller + 1, startedAt, phase.server),
+            ),
+          ),
         );
         options.onEvent?.({
           type: 'call',
@@ -102,35 +114,46 @@ export async function runScenario(options: RunOptions): Promise<Trace> {
   }
   if (signal?.aborted) interrupted = true;
   const end = now();
+  const lastSpan = serverSpans.at(-1);
+  if (lastSpan) lastSpan.to = since(end);
 
-  async function callOnce(lane: Lane, call: number, startedAt: number): Promise<CallRecord> {
-    const stateBefore = lane.breaker.state;
+  async function callOnce(
+    lane: Lane,
+    call: number,
+    caller: number,
+    startedAt: number,
+    setting: ServerSetting,
+  ): Promise<CallRecord> {
+    // A trial is a call whose action ran while the circuit was not closed. (Callers that cockatiel
+    // holds back during a trial run their action after it closed: those are not trials.)
+    let trial = false;
     const callStart = now();
     let outcome: Outcome = 'success';
     let error: string | undefined;
     try {
-      await lane.breaker.execute(() =>
-        fetchGreeting(server.url, {
+      await lane.breaker.execute(() => {
+        trial = lane.breaker.state !== 'closed';
+        return fetchGreeting(server.url, {
           timeoutMs: realMs(scenario.requestTimeout),
           client: lane.library.name,
-        }),
-      );
+        });
+      });
     } catch (caught) {
-      outcome = isCircuitOpenError(caught) ? 'rejected' : 'failure';
+      if (isCircuitOpenError(caught)) outcome = 'rejected';
+      else outcome = isFailure && !isFailure(caught) ? 'ignored' : 'failure';
       error = caught instanceof Error ? caught.message : String(caught);
     }
     const callEnd = now();
     const record: CallRecord = {
       call,
+      ...(scenario.concurrency > 1 ? { caller } : {}),
       at: since(startedAt),
-      server: server.isOn ? 'on' : 'off',
+      server: setting,
       outcome,
       state: lane.breaker.state,
       timeTillRetry: scenarioSeconds(lane.watch.timeTillRetryMs(callEnd)),
       latency: scenarioSeconds(callEnd - callStart),
-      trial:
-        outcome !== 'rejected' &&
-        (stateBefore === 'half-open' || lane.watch.wentHalfOpenSince(callStart)),
+      trial,
       ...(error !== undefined ? { error } : {}),
     };
     lane.calls.push(record);
@@ -150,7 +173,7 @@ export async function runScenario(options: RunOptions): Promise<Trace> {
     },
     states: stateSpans(lane.watch, start, end, scenarioSeconds),
   }));
-  return { scenario, runs, duration: since(end), interrupted };
+  return { scenario, server: serverSpans, runs, duration: since(end), interrupted };
 }
 
 function stateSpans(
@@ -171,6 +194,19 @@ function stateSpans(
   }
   spans.push({ state, from: toSeconds(from - start), to: toSeconds(end - start) });
   return spans;
+}
+
+/** The error filter for a scenario's ignored statuses: the same function every library gets. */
+function failureFilter(
+  ignoreStatuses: readonly number[],
+): ((error: unknown) => boolean) | undefined {
+  if (ignoreStatuses.length === 0) return undefined;
+  return (error) =>
+    !(
+      isRequestFailedError(error) &&
+      error.failure.kind === 'status' &&
+      ignoreStatuses.includes(error.failure.status)
+    );
 }
 
 async function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -1,7 +1,31 @@
 import { UsageError } from '../cli/usage-error.ts';
+import {
+  formatMode,
+  isModeError,
+  MODE_FORMS,
+  parseMode,
+  type ServerMode,
+} from '../server/server-mode.ts';
 
-/** What the server does during a phase: `off` closes its port, `on` answers `Hello world!`. */
-export type ServerSetting = 'on' | 'off';
+/**
+ * What the server does during a phase: `off` closes its port, `on` answers `Hello world!`, and the
+ * fault modes misbehave: `slow=800`, `hang`, `error=503`, `flaky=0.3`, `reset`.
+ */
+export type ServerSetting =
+  'on' | 'off' | 'hang' | 'reset' | `slow=${number}` | `error=${number}` | `flaky=${number}`;
+
+/** The running server's mode for a setting; `undefined` for `off` (the port is closed). */
+export function serverModeOf(setting: ServerSetting): ServerMode | undefined {
+  return setting === 'off' ? undefined : parseMode(setting);
+}
+
+/** Normalises `up`/`down` and checks a setting; throws ModeError when it is none. */
+export function parseServerSetting(text: string): ServerSetting {
+  const trimmed = text.trim();
+  if (trimmed === 'off' || trimmed === 'down') return 'off';
+  const mode = parseMode(trimmed);
+  return mode.kind === 'up' ? 'on' : (formatMode(mode) as ServerSetting);
+}
 
 export interface Phase {
   server: ServerSetting;
@@ -22,6 +46,10 @@ export interface Scenario {
   schedule: Phase[];
   /** Every duration is divided by this; printed times stay in scenario seconds. */
   speed: number;
+  /** Callers per library making each call at the same moment. */
+  concurrency: number;
+  /** HTTP statuses that must not count as failures (given to each library's error filter). */
+  ignoreStatuses: number[];
 }
 
 /** The seed's scenario: server off for 10 calls, then on for 10; 3 failures; 6 s open; 1 s apart. */
@@ -35,6 +63,8 @@ export const SEED_SCENARIO: Scenario = {
     { server: 'on', calls: 10 },
   ],
   speed: 1,
+  concurrency: 1,
+  ignoreStatuses: [],
 };
 
 export const SCHEDULE_FORM =

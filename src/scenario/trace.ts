@@ -1,13 +1,18 @@
 import type { CircuitState } from '../breakers/breaker.ts';
 import type { Scenario, ServerSetting } from './scenario.ts';
 
-/** What one call through one library's breaker came to. */
-export type Outcome = 'success' | 'failure' | 'rejected';
+/**
+ * What one call through one library's breaker came to: `ignored` is an error the breaker's
+ * filter did not count as a failure (e.g. a 404 when the scenario ignores 404).
+ */
+export type Outcome = 'success' | 'failure' | 'rejected' | 'ignored';
 
 /** One call through one library. Times are scenario seconds (real seconds x speed). */
 export interface CallRecord {
   /** 1-based, shared by every library: call N of each library happened at the same moment. */
   call: number;
+  /** 1-based caller, present when the scenario has several concurrent callers per call. */
+  caller?: number;
   /** When the call started, since the scenario started. */
   at: number;
   server: ServerSetting;
@@ -52,8 +57,17 @@ export interface LibraryRun {
   states: StateSpan[];
 }
 
+/** What the server was doing from `from` to `to` (scenario seconds). */
+export interface ServerSpan {
+  server: ServerSetting;
+  from: number;
+  to: number;
+}
+
 export interface Trace {
   scenario: Scenario;
+  /** The server's phases as they really happened, on the same clock as the calls. */
+  server: ServerSpan[];
   runs: LibraryRun[];
   /** Scenario seconds from start to end. */
   duration: number;

@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { formatAccessLine } from './access-log.ts';
+import { handleControl, CONTROL_PATH } from './control-endpoint.ts';
+import { formatMode, seededRandom, type ServerMode } from './server-mode.ts';
 
 /** The body every healthy answer carries, as the seed's Flask mock server does. */
 export const GREETING = 'Hello world!';
@@ -13,17 +15,25 @@ export interface MockServerOptions {
   host?: string;
   /** Port to bind; 0 picks a free one (see `MockServer.port`). Default 5000, like the seed. */
   port?: number;
+  /** What the server does with each request. Default `{ kind: 'up' }`. */
+  mode?: ServerMode;
+  /** Seed of the random source behind `flaky`, so runs repeat. Default 1. */
+  seed?: number;
   /** Where to write a seed-style access line per request. Default: no log. */
   log?: (line: string) => void;
   /** Counts to add this server's requests to, so counts survive a stop and a restart. Default: fresh counts. */
   requests?: RequestCounts;
+  /** Serve `PUT /__mock/mode` (loopback clients only) to change the mode by hand. Default false. */
+  control?: boolean;
 }
 
-/** Requests that reached the server since it started. */
+/** Requests that reached the server (control requests excluded). */
 export interface RequestCounts {
   total: number;
   /** Keyed by the `x-circuit-lab-client` header ("-" when absent). */
   byClient: Record<string, number>;
+  /** Keyed by the mode in force when the request arrived (`up`, `slow=800`, ...). */
+  byMode: Record<string, number>;
 }
 
 export interface MockServer extends AsyncDisposable {
@@ -32,7 +42,9 @@ export interface MockServer extends AsyncDisposable {
   /** `http://host:port/` */
   readonly url: string;
   readonly requests: RequestCounts;
-  /** Closes the port and every open socket, keep-alive ones included. Idempotent. */
+  /** The mode in force. A request is served by the mode in force when it arrived. */
+  mode: ServerMode;
+  /** Closes the port and every open socket, keep-alive and hanging ones included. Idempotent. */
   stop(): Promise<void>;
 }
 
@@ -50,24 +62,37 @@ export function isPortInUseError(error: unknown): error is PortInUseError {
   return error instanceof PortInUseError;
 }
 
+export function emptyCounts(): RequestCounts {
+  return { total: 0, byClient: {}, byMode: {} };
+}
+
 /**
- * Starts the "unreliable" REST service: `GET /` answers 200 `Hello world!`.
- * Resolves once connections are accepted; `await using` stops it at scope exit,
- * the TypeScript form of the seed's `with mock_server.app.run(...)`.
+ * Starts the "unreliable" REST service: `GET /` answers 200 `Hello world!` in mode `up`, and
+ * misbehaves as told in the other modes. Resolves once connections are accepted; `await using`
+ * stops it at scope exit, the TypeScript form of the seed's `with mock_server.app.run(...)`.
  */
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   const host = options.host ?? 'localhost';
   const requestedPort = options.port ?? 5000;
-  const log = options.log;
-  const requests: RequestCounts = options.requests ?? { total: 0, byClient: {} };
+  const { log } = options;
+  const requests = options.requests ?? emptyCounts();
+  const random = seededRandom(options.seed ?? 1);
   const sockets = new Set<Socket>();
+  const state = { mode: options.mode ?? ({ kind: 'up' } as ServerMode) };
 
   const server: Server = createServer((request, response) => {
-    requests.total += 1;
-    const client = headerValue(request, CLIENT_HEADER) ?? '-';
-    requests.byClient[client] = (requests.byClient[client] ?? 0) + 1;
-    answer(request, response);
     if (log) response.once('finish', () => log(formatAccessLine(request, response.statusCode)));
+    if (options.control && request.url?.startsWith(CONTROL_PATH)) {
+      handleControl(request, response, {
+        get: () => state.mode,
+        set: (mode) => (state.mode = mode),
+        requests,
+      });
+      return;
+    }
+    const mode = state.mode;
+    count(requests, request, formatMode(mode));
+    serve(mode, request, response, random);
   });
   server.on('connection', (socket) => {
     sockets.add(socket);
@@ -90,7 +115,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const stop = (): Promise<void> => {
     stopping ??= new Promise<void>((resolve) => {
       server.close(() => resolve());
-      // close() alone waits for keep-alive sockets; a pooled client connection
+      // close() alone waits for busy sockets: a hanging request or a pooled client connection
       // must see the port go away now, not get a stale answer later.
       server.closeAllConnections();
       for (const socket of sockets) socket.destroy();
@@ -103,22 +128,61 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     port,
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/`,
     requests,
+    get mode() {
+      return state.mode;
+    },
+    set mode(mode: ServerMode) {
+      state.mode = mode;
+    },
     stop,
     [Symbol.asyncDispose]: stop,
   };
 }
 
-function answer(request: IncomingMessage, response: ServerResponse): void {
-  if (request.method === 'GET' && (request.url === '/' || request.url?.startsWith('/?'))) {
-    response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
-    response.end(GREETING);
-    return;
-  }
-  response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-  response.end('Not found');
+function count(requests: RequestCounts, request: IncomingMessage, mode: string): void {
+  const header = request.headers[CLIENT_HEADER];
+  const client = (Array.isArray(header) ? header[0] : header) ?? '-';
+  requests.total += 1;
+  requests.byClient[client] = (requests.byClient[client] ?? 0) + 1;
+  requests.byMode[mode] = (requests.byMode[mode] ?? 0) + 1;
 }
 
-function headerValue(request: IncomingMessage, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
+function serve(
+  mode: ServerMode,
+  request: IncomingMessage,
+  response: ServerResponse,
+  random: () => number,
+): void {
+  switch (mode.kind) {
+    case 'up':
+      return greet(request, response);
+    case 'slow': {
+      const timer = setTimeout(() => greet(request, response), mode.ms);
+      response.once('close', () => clearTimeout(timer));
+      return;
+    }
+    case 'hang':
+      return; // accepted, never answered; stop() or the client's timeout ends it
+    case 'error':
+      return plain(response, mode.status, `Mock error ${mode.status}`);
+    case 'flaky':
+      return random() < mode.rate
+        ? plain(response, 503, 'Mock error 503 (flaky)')
+        : greet(request, response);
+    case 'reset':
+      request.socket.destroy();
+      return;
+  }
+}
+
+function greet(request: IncomingMessage, response: ServerResponse): void {
+  if (request.method === 'GET' && (request.url === '/' || request.url?.startsWith('/?'))) {
+    return plain(response, 200, GREETING);
+  }
+  plain(response, 404, 'Not found');
+}
+
+function plain(response: ServerResponse, status: number, body: string): void {
+  response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+  response.end(body);
 }

@@ -1,4 +1,10 @@
-import { startMockServer, type MockServer, type RequestCounts } from './mock-server.ts';
+import {
+  emptyCounts,
+  startMockServer,
+  type MockServer,
+  type RequestCounts,
+} from './mock-server.ts';
+import type { ServerMode } from './server-mode.ts';
 
 export interface ServerSwitchOptions {
   /** Default `localhost`. */
@@ -14,7 +20,7 @@ export interface ServerSwitchOptions {
  * counts that add up across restarts.
  */
 export class ServerSwitch implements AsyncDisposable {
-  readonly requests: RequestCounts = { total: 0, byClient: {} };
+  readonly requests: RequestCounts = emptyCounts();
   #server: MockServer | undefined;
 
   private constructor(
@@ -41,10 +47,16 @@ export class ServerSwitch implements AsyncDisposable {
     return this.#server !== undefined;
   }
 
-  async turnOn(): Promise<void> {
-    this.#server ??= await startMockServer({
+  /** Starts the server if it is off, and puts it in `mode` (default `up`). */
+  async turnOn(mode: ServerMode = { kind: 'up' }): Promise<void> {
+    if (this.#server) {
+      this.#server.mode = mode;
+      return;
+    }
+    this.#server = await startMockServer({
       host: this.host,
       port: this.port,
+      mode,
       requests: this.requests,
       ...(this.log ? { log: this.log } : {}),
     });

@@ -1,0 +1,80 @@
+/**
+ * What a running mock server does with each request. "Down" is not a mode: it is the port
+ * closed (`MockServer.stop()` / `ServerSwitch.turnOff()`).
+ */
+export type ServerMode =
+  | { kind: 'up' }
+  | { kind: 'slow'; ms: number }
+  | { kind: 'hang' }
+  | { kind: 'error'; status: number }
+  | { kind: 'flaky'; rate: number }
+  | { kind: 'reset' };
+
+export const MODE_FORMS = 'up, slow=<ms>, hang, error=<status 400-599>, flaky=<rate 0-1>, reset';
+
+export class ModeError extends Error {
+  override readonly name = 'ModeError';
+}
+
+export function isModeError(error: unknown): error is ModeError {
+  return error instanceof ModeError;
+}
+
+/** Parses `up`, `slow=800`, `hang`, `error=503`, `flaky=0.3`, `reset` (`on` is `up`). */
+export function parseMode(text: string): ServerMode {
+  const [name = '', value, ...rest] = text.trim().split('=');
+  const fail = (): never => {
+    throw new ModeError(`"${text}" is not a server mode; expected one of ${MODE_FORMS}`);
+  };
+  if (rest.length > 0) fail();
+  const number = value === undefined || value.trim() === '' ? Number.NaN : Number(value);
+  switch (name) {
+    case 'up':
+    case 'on':
+      return value === undefined ? { kind: 'up' } : fail();
+    case 'hang':
+      return value === undefined ? { kind: 'hang' } : fail();
+    case 'reset':
+      return value === undefined ? { kind: 'reset' } : fail();
+    case 'slow':
+      return Number.isInteger(number) && number >= 0 ? { kind: 'slow', ms: number } : fail();
+    case 'error':
+      return Number.isInteger(number) && number >= 400 && number <= 599
+        ? { kind: 'error', status: number }
+        : fail();
+    case 'flaky':
+      return Number.isFinite(number) && number >= 0 && number <= 1
+        ? { kind: 'flaky', rate: number }
+        : fail();
+    default:
+      return fail();
+  }
+}
+
+/** The inverse of `parseMode`: `slow=800`, `hang`, ... */
+export function formatMode(mode: ServerMode): string {
+  switch (mode.kind) {
+    case 'up':
+    case 'hang':
+    case 'reset':
+      return mode.kind;
+    case 'slow':
+      return `slow=${mode.ms}`;
+    case 'error':
+      return `error=${mode.status}`;
+    case 'flaky':
+      return `flaky=${mode.rate}`;
+  }
+}
+
+/** A small seeded generator (mulberry32): `flaky` runs repeat exactly for the same seed. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
