@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runScript } from './helpers/run-command.ts';
 import { seedExpectations } from './helpers/seed-sequence.ts';
-import { SPEED, timeTillOpenTolerance, within } from './helpers/timing.ts';
+import { MIN_STEP_BETWEEN_CALLS, SPEED, timeTillOpenTolerance, within } from './helpers/timing.ts';
 
 const SEED_LINE =
   /^get_greeting circuit state: (closed|open|half-open)\. Time till open: (-?\d+(?:\.\d+)?)$/;
@@ -42,6 +42,17 @@ for (const library of ['opossum', 'cockatiel', 'mollitia']) {
           `call ${index + 1}: ${seconds} not within ${tolerance} of ${want.timeTillOpen}`,
         );
       }
+    });
+    // Between two re-openings the printed time falls by at least one delay per call.
+    const times = seedLines.map((line) => Number(SEED_LINE.exec(line)?.[2]));
+    expected.forEach((want, index) => {
+      const previous = expected[index - 1];
+      if (!previous || previous.callsSinceOpened === null || want.callsSinceOpened === 0) return;
+      const step = (times[index - 1] ?? 0) - (times[index] ?? 0);
+      assert.ok(
+        step >= MIN_STEP_BETWEEN_CALLS,
+        `call ${index + 1}: fell by ${step}, less than a delay`,
+      );
     });
     // The seed's access log: one line per request that reached the server (calls 15-20).
     assert.equal(lines.filter((line) => line.includes('"GET / HTTP/1.1" 200 -')).length, 6);

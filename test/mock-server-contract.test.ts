@@ -112,7 +112,11 @@ test('counts requests in total and per client header', async (t) => {
   await (await fetch(server.url, { headers: { 'x-circuit-lab-client': 'opossum' } })).text();
   await (await fetch(server.url, { headers: { 'x-circuit-lab-client': 'opossum' } })).text();
   await (await fetch(server.url)).text();
-  assert.deepEqual(server.requests, { total: 3, byClient: { opossum: 2, '-': 1 } });
+  assert.deepEqual(server.requests, {
+    total: 3,
+    byClient: { opossum: 2, '-': 1 },
+    byMode: { up: 3 },
+  });
 });
 
 test('writes a seed-style access line per request when a log is given', async (t) => {

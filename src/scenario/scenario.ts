@@ -67,19 +67,24 @@ export const SEED_SCENARIO: Scenario = {
   ignoreStatuses: [],
 };
 
-export const SCHEDULE_FORM =
-  'comma-separated phases "on:<calls>" or "off:<calls>", e.g. "off:10,on:10"';
+export const SCHEDULE_FORM = `comma-separated phases <server>:<calls>, server one of on, off, ${MODE_FORMS.replace('up, ', '')}; e.g. "off:10,on:10" or "on:3,slow=800:5,on:4"`;
 
-/** Parses `off:10,on:10` into phases; throws UsageError naming the bad part. */
+/** Parses `off:10,slow=800:5,on:10` into phases; throws UsageError naming the bad part. */
 export function parseSchedule(text: string): Phase[] {
-  const parts = text.split(',').map((part) => part.trim());
-  return parts.map((part) => {
-    const match = /^(on|off):(\d+)$/.exec(part);
-    const calls = match ? Number(match[2]) : 0;
-    if (!match || calls < 1) {
-      throw new UsageError(`--schedule: "${part}" is not a phase; expected ${SCHEDULE_FORM}`);
+  return text.split(',').map((raw) => {
+    const part = raw.trim();
+    const colon = part.lastIndexOf(':');
+    const callsText = part.slice(colon + 1);
+    const calls = Number(callsText);
+    const bad = (why: string) =>
+      new UsageError(`--schedule: "${part}" ${why}; expected ${SCHEDULE_FORM}`);
+    if (colon < 1 || !/^\d+$/.test(callsText) || calls < 1) throw bad('is not a phase');
+    try {
+      return { server: parseServerSetting(part.slice(0, colon)), calls };
+    } catch (error) {
+      if (isModeError(error)) throw bad('has an unknown server setting');
+      throw error;
     }
-    return { server: match[1] as ServerSetting, calls };
   });
 }
 
