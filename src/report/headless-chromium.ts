@@ -1,0 +1,35 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+
+/** Debian's `chromium` package; `.ci/run` installs it. Playwright's own browsers are never fetched. */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/** Headless, and quiet: no background requests, updates, sync or first-run pages. */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+] as const;
+
+export class ChromiumMissingError extends Error {
+  override readonly name = 'ChromiumMissingError';
+}
+
+export function isChromiumMissingError(error: unknown): error is ChromiumMissingError {
+  return error instanceof ChromiumMissingError;
+}
+
+/** Launches the system Chromium headless; throws ChromiumMissingError when it is not installed. */
+export async function launchChromium(executablePath = CHROMIUM_PATH): Promise<Browser> {
+  if (!existsSync(executablePath)) {
+    throw new ChromiumMissingError(
+      `Chromium not found at ${executablePath}: install Debian's chromium package ` +
+        '(apt-get install chromium); the timeline report is rendered with it',
+    );
+  }
+  return chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS] });
+}

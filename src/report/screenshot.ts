@@ -1,0 +1,43 @@
+/**
+ * Runs the seed scenario at 10x for every library against the real mock server, renders its
+ * timeline report and saves a PNG of it for the README: `npm run report:screenshot`.
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { LIBRARIES } from '../breakers/libraries.ts';
+import { runScenario } from '../scenario/run-scenario.ts';
+import { SEED_SCENARIO } from '../scenario/scenario.ts';
+import { launchChromium } from './headless-chromium.ts';
+import { writeTimelineReport } from './timeline-html.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const PNG = join(ROOT, 'docs/images/timeline.png');
+const SPEED = 10;
+
+const trace = await runScenario({
+  scenario: { ...SEED_SCENARIO, speed: SPEED },
+  libraries: Object.values(LIBRARIES),
+  host: '127.0.0.1',
+});
+const folder = await mkdtemp(join(tmpdir(), 'timeline-'));
+try {
+  const html = join(folder, 'timeline.html');
+  await writeTimelineReport(trace, html, { title: "The seed's scenario: server off, then on" });
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({
+      viewport: { width: 1240, height: 800 },
+      deviceScaleFactor: 1.5,
+    });
+    await page.goto(pathToFileURL(html).href);
+    await mkdir(dirname(PNG), { recursive: true });
+    await page.screenshot({ path: PNG, fullPage: true });
+  } finally {
+    await browser.close();
+  }
+} finally {
+  await rm(folder, { recursive: true, force: true });
+}
+console.log(`wrote ${PNG}`);
