@@ -29,3 +29,26 @@ export function timeTillOpenTolerance(callsSinceOpened: number): number {
  * stays open, in scenario seconds at SPEED.
  */
 export const MIN_STEP_BETWEEN_CALLS = 1 - (1 / 1000) * SPEED * 2;
+
+/** Fleet tests: how long a condition over Redis and pub/sub may take to become true on a busy CI machine. */
+export const FLEET_DEADLINE_MS = 5000;
+
+/** Fleet tests: a reset timeout short enough to keep tests quick, long enough to outlast a Redis round trip under load. */
+export const FLEET_RESET_TIMEOUT_MS = 300;
+
+/** Polls `condition` every 10 ms until it holds; fails with `what` after `deadlineMs`. */
+export async function waitUntil(
+  what: string,
+  condition: () => boolean | Promise<boolean>,
+  deadlineMs: number = FLEET_DEADLINE_MS,
+): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${deadlineMs} ms waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Fleet tests: waited past a reset timeout, so every process's clock agrees it has passed. */
+export const FLEET_CLOCK_SLACK_MS = 50;

@@ -1,0 +1,102 @@
+import type { BreakerLibrary, BreakerSettings } from '../breakers/breaker.ts';
+import { cockatiel } from '../breakers/cockatiel.ts';
+import { checkRedisUrl, isRedisUrlError, redisUrlFromEnv } from './redis-url.ts';
+
+export interface SharedCircuitOptions extends BreakerSettings {
+  /** The circuit's name, part of its Redis keys: processes that share a name share the circuit. Required. */
+  name: string;
+  /** Prefix of every key, one per fleet or per test. Default `circuit`. */
+  namespace?: string;
+  /** Default: the REDIS_URL environment variable, else `redis://127.0.0.1:6379`. */
+  redisUrl?: string;
+  /**
+   * How long the trial call may run before the fleet presumes its process dead and lets another
+   * process start a trial. Default: the reset timeout.
+   */
+  trialLeaseMs?: number;
+  /** A Redis command slower than this counts as Redis unreachable. Default 500 ms. */
+  redisTimeoutMs?: number;
+  /** Where the one line about Redis going away (and coming back) goes. Default `console.error`. */
+  log?: (line: string) => void;
+  /** Clock for the in-memory state. Default `performance.now()`. */
+  now?: () => number;
+  /** The in-process breaker used while Redis is unreachable. Default the cockatiel adapter. */
+  localLibrary?: BreakerLibrary;
+}
+
+/** SharedCircuitOptions with every default filled in. */
+export interface ResolvedOptions {
+  name: string;
+  namespace: string;
+  redisUrl: string;
+  failures: number;
+  resetTimeoutMs: number;
+  trialLeaseMs: number;
+  redisTimeoutMs: number;
+  isFailure: (error: unknown) => boolean;
+  settings: BreakerSettings;
+  log: (line: string) => void;
+  now: () => number;
+  localLibrary: BreakerLibrary;
+}
+
+export class FleetOptionsError extends Error {
+  override readonly name = 'FleetOptionsError';
+}
+
+export function isFleetOptionsError(error: unknown): error is FleetOptionsError {
+  return error instanceof FleetOptionsError;
+}
+
+/** Checks every option before anything connects; a bad one throws FleetOptionsError showing it. */
+export function resolveOptions(options: SharedCircuitOptions): ResolvedOptions {
+  const name = identifier('name', options.name);
+  const namespace = identifier('namespace', options.namespace ?? 'circuit');
+  const failures = options.failures;
+  if (!Number.isInteger(failures) || failures < 1) {
+    throw new FleetOptionsError(`failures must be a whole number >= 1, got ${String(failures)}`);
+  }
+  const resetTimeoutMs = positive('resetTimeoutMs', options.resetTimeoutMs);
+  let redisUrl: string;
+  try {
+    redisUrl = checkRedisUrl(options.redisUrl ?? redisUrlFromEnv());
+  } catch (error) {
+    if (isRedisUrlError(error)) throw new FleetOptionsError(error.message);
+    throw error;
+  }
+  const settings: BreakerSettings = {
+    failures,
+    resetTimeoutMs,
+    ...(options.isFailure ? { isFailure: options.isFailure } : {}),
+  };
+  return {
+    name,
+    namespace,
+    redisUrl,
+    failures,
+    resetTimeoutMs,
+    trialLeaseMs: positive('trialLeaseMs', options.trialLeaseMs ?? resetTimeoutMs),
+    redisTimeoutMs: positive('redisTimeoutMs', options.redisTimeoutMs ?? 500),
+    isFailure: options.isFailure ?? (() => true),
+    settings,
+    log: options.log ?? ((line) => console.error(line)),
+    now: options.now ?? (() => performance.now()),
+    localLibrary: options.localLibrary ?? cockatiel,
+  };
+}
+
+function identifier(option: string, value: string): string {
+  if (typeof value !== 'string' || !/^[\w.:-]+$/.test(value)) {
+    throw new FleetOptionsError(
+      `${option} must be letters, digits, "_", "-", "." or ":", got "${String(value)}"`,
+    );
+  }
+  return value;
+}
+
+function positive(option: string, value: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new FleetOptionsError(`${option} must be a number of milliseconds > 0, got ${value}`);
+  }
+  return value;
+}

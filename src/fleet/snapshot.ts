@@ -1,0 +1,49 @@
+/**
+ * The shared circuit's state as a Lua script reports it, in a reply or a pub/sub message. Times
+ * are relative ("in N ms"), so no process has to agree with Redis's clock.
+ */
+export type Snapshot =
+  | { state: 'closed'; version: number; failures: number }
+  | { state: 'open'; version: number; retryInMs: number }
+  | { state: 'half-open'; version: number; leaseMs: number };
+
+/** What the trial script answers: a snapshot, and whether this caller holds the trial lease. */
+export type TrialReply = Snapshot & { granted: boolean };
+
+export class SnapshotError extends Error {
+  override readonly name = 'SnapshotError';
+}
+
+/** Parses the JSON a script returns or publishes; anything else is a bug, not a Redis outage. */
+export function parseSnapshot(json: string): TrialReply {
+  const value: unknown = JSON.parse(json);
+  if (typeof value !== 'object' || value === null) throw bad(json);
+  const record = value as Record<string, unknown>;
+  const version = numberField(record, 'version', json);
+  const granted = record['granted'] === true;
+  switch (record['state']) {
+    case 'closed':
+      return { state: 'closed', version, failures: numberField(record, 'failures', json), granted };
+    case 'open':
+      return { state: 'open', version, retryInMs: numberField(record, 'retryInMs', json), granted };
+    case 'half-open':
+      return {
+        state: 'half-open',
+        version,
+        leaseMs: numberField(record, 'leaseMs', json),
+        granted,
+      };
+    default:
+      throw bad(json);
+  }
+}
+
+function numberField(record: Record<string, unknown>, field: string, json: string): number {
+  const value = record[field];
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw bad(json);
+  return value;
+}
+
+function bad(json: string): SnapshotError {
+  return new SnapshotError(`not a circuit snapshot: ${json.slice(0, 200)}`);
+}

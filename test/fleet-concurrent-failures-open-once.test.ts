@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { test, type TestContext } from 'node:test';
+import { circuitKeys } from '../src/fleet/circuit-keys.ts';
+import { parseSnapshot } from '../src/fleet/snapshot.ts';
+import { connectedCircuit, inspector, redisUrl, uniqueNamespace } from './helpers/redis.ts';
+import { waitUntil } from './helpers/timing.ts';
+
+const CLIENTS = 8;
+
+/** Eight clients of one circuit, each with its own Redis connections, as eight processes would have. */
+async function fleetOfEight(t: TestContext, failures: number) {
+  const url = await redisUrl(t);
+  const namespace = uniqueNamespace('open-once');
+  const options = { name: 'payments', namespace, redisUrl: url, failures, resetTimeoutMs: 60_000 };
+  const clients = await Promise.all(
+    Array.from({ length: CLIENTS }, () => connectedCircuit(t, options)),
+  );
+  const keys = circuitKeys(namespace, 'payments');
+  const opened: string[] = [];
+  const listener = inspector(t, url);
+  await listener.subscribe(keys.channel);
+  listener.on('message', (_channel: string, message: string) => {
+    if (parseSnapshot(message).state === 'open') opened.push(message);
+  });
+  return { clients, keys, redis: inspector(t, url), opened };
+}
+
+async function failAllAtOnce(
+  clients: { execute(action: () => Promise<never>): Promise<unknown> }[],
+) {
+  const outage = new Error('dependency down');
+  const results = await Promise.allSettled(
+    clients.map((client) => client.execute(() => Promise.reject(outage))),
+  );
+  for (const result of results) {
+    assert.equal(result.status, 'rejected');
+    assert.equal(result.reason, outage, 'each caller sees its own failure, not a Redis error');
+  }
+}
+
+test('eight clients failing at once with a threshold of eight open the circuit exactly once, count exactly eight', async (t) => {
+  const { clients, keys, redis, opened } = await fleetOfEight(t, CLIENTS);
+  await failAllAtOnce(clients);
+  const stored = await redis.hgetall(keys.state);
+  assert.equal(stored['state'], 'open');
+  assert.equal(stored['failures'], String(CLIENTS));
+  assert.equal(stored['version'], '1', 'one transition: closed -> open');
+  await waitUntil('every client sees the circuit open', () =>
+    clients.every((client) => client.state === 'open'),
+  );
+  await waitUntil('the open transition is published', () => opened.length > 0);
+  assert.equal(opened.length, 1);
+});
+
+test('eight clients failing at once with a threshold of three open it once and the count stops at three', async (t) => {
+  const { clients, keys, redis } = await fleetOfEight(t, 3);
+  await failAllAtOnce(clients);
+  const stored = await redis.hgetall(keys.state);
+  assert.equal(stored['state'], 'open');
+  assert.equal(stored['failures'], '3');
+  assert.equal(stored['version'], '1');
+});

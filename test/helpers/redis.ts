@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import type { TestContext } from 'node:test';
+import { Redis } from 'ioredis';
+import { startRedisServer, type RedisServer } from '../../src/fleet/redis-server.ts';
+import { SharedCircuit } from '../../src/fleet/shared-circuit.ts';
+import type { SharedCircuitOptions } from '../../src/fleet/shared-circuit-options.ts';
+
+/**
+ * The Redis the fleet tests share: REDIS_URL when set (CI starts one, see .ci/run), otherwise a
+ * redis-server of this test file's own, stopped when the test ends. Tests keep apart by namespace.
+ */
+export async function redisUrl(t: TestContext): Promise<string> {
+  const url = process.env['REDIS_URL'];
+  if (url !== undefined && url.trim() !== '') return url;
+  return (await privateRedis(t)).url;
+}
+
+/** A redis-server only this test uses, for tests that stop and restart it. Killed when the test ends. */
+export async function privateRedis(t: TestContext): Promise<RedisServer> {
+  const server = await startRedisServer();
+  cleanUp(t, () => server[Symbol.asyncDispose]());
+  return server;
+}
+
+const cleanups = new WeakMap<TestContext, (() => unknown)[]>();
+
+/**
+ * Registers teardown to run last-in, first-out (node:test runs `after` hooks in order), so clients
+ * disconnect before the Redis server they use is killed.
+ */
+export function cleanUp(t: TestContext, teardown: () => unknown): void {
+  let stack = cleanups.get(t);
+  if (!stack) {
+    const created: (() => unknown)[] = [];
+    stack = created;
+    cleanups.set(t, created);
+    t.after(async () => {
+      for (const step of created.reverse()) await step();
+    });
+  }
+  stack.push(teardown);
+}
+
+/** A namespace no other test (or earlier run against the same Redis) uses. */
+export function uniqueNamespace(test: string): string {
+  return `test-${test}-${randomUUID().slice(0, 8)}`;
+}
+
+/** A SharedCircuit on the test's Redis, connected (or the test fails), disposed when the test ends. */
+export async function connectedCircuit(
+  t: TestContext,
+  options: SharedCircuitOptions,
+): Promise<SharedCircuit> {
+  const circuit = new SharedCircuit({ log: () => {}, ...options });
+  cleanUp(t, () => circuit.dispose());
+  const mode = await circuit.ready();
+  if (mode !== 'shared') throw new Error(`circuit ${options.name} did not reach Redis`);
+  return circuit;
+}
+
+/** A plain Redis connection for reading the circuit's keys, closed when the test ends. */
+export function inspector(t: TestContext, url: string): Redis {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  redis.on('error', () => {}); // a test that stops Redis asserts on the circuit, not on this connection
+  cleanUp(t, () => redis.disconnect());
+  return redis;
+}
