@@ -14,7 +14,14 @@ import type { CallRecord, LibraryRun, Outcome, ServerSpan, StateSpan, Trace } fr
 /** Something that happened during a run, for live views. */
 export type RunEvent =
   | { type: 'phase'; phase: Phase; index: number; at: number }
-  | { type: 'call'; call: number; at: number; server: Phase['server']; records: CallRecord[] };
+  | {
+      type: 'call';
+      call: number;
+      at: number;
+      server: Phase['server'];
+      /** Every library's record(s) of this call, one per caller. */
+      records: (CallRecord & { library: string })[];
+    };
 
 export interface RunOptions {
   scenario: Scenario;
@@ -93,9 +100,10 @@ export async function runScenario(options: RunOptions): Promise<Trace> {
         const startedAt = now();
         const records = await Promise.all(
           lanes.flatMap((lane) =>
-            Array.from({ length: scenario.concurrency }, (_, caller) =>
-              callOnce(lane, callNumber, caller + 1, startedAt, phase.server),
-            ),
+            Array.from({ length: scenario.concurrency }, async (_, caller) => ({
+              ...(await callOnce(lane, callNumber, caller + 1, startedAt, phase.server)),
+              library: lane.library.name,
+            })),
           ),
         );
         options.onEvent?.({

@@ -1,0 +1,61 @@
+import { LIBRARIES } from '../breakers/libraries.ts';
+import type { BreakerLibrary } from '../breakers/breaker.ts';
+import { statePainter } from '../report/color.ts';
+import { formatJsonTrace } from '../report/json-trace.ts';
+import { formatSeedRuns } from '../report/seed-format.ts';
+import { summaryTable, tableHeader, tableRow } from '../report/side-by-side.ts';
+import { runScenario } from '../scenario/run-scenario.ts';
+import { formatSchedule } from '../scenario/scenario.ts';
+import { LAB_USAGE, parseLabOptions } from './lab-options.ts';
+import { isMain, runMain } from './main-guard.ts';
+
+/** `npm start`: the lab. Argument parsing and wiring only; the work is in scenario/ and report/. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const options = parseLabOptions(argv);
+  if (options.help) {
+    console.log(LAB_USAGE);
+    return 0;
+  }
+  const { scenario } = options;
+  const libraries: BreakerLibrary[] = options.libraries.map(
+    (name) => LIBRARIES[name as keyof typeof LIBRARIES],
+  );
+  const paint = statePainter(process.stdout);
+  const names = libraries.map((library) => library.name);
+  const interrupt = new AbortController();
+  const onSigint = () => interrupt.abort();
+  process.once('SIGINT', onSigint);
+
+  if (options.output === 'table') {
+    console.log(
+      `Scenario: ${formatSchedule(scenario.schedule)}; open after ${scenario.failures} failures, ` +
+        `${scenario.resetTimeout} s open, ${scenario.delay} s between calls, ` +
+        `${scenario.requestTimeout} s request timeout, speed ${scenario.speed}x` +
+        (scenario.concurrency > 1 ? `, ${scenario.concurrency} callers per call` : ''),
+    );
+    console.log(tableHeader(names));
+  }
+  try {
+    const trace = await runScenario({
+      scenario,
+      libraries,
+      port: options.port,
+      signal: interrupt.signal,
+      onEvent: (event) => {
+        if (options.output === 'table' && event.type === 'call')
+          console.log(tableRow(event, names, paint));
+      },
+    });
+    if (options.output === 'json') console.log(formatJsonTrace(trace));
+    if (options.output === 'seed') console.log(formatSeedRuns(trace));
+    if (options.output === 'table') {
+      if (trace.interrupted) console.log('Interrupted: the summary covers the calls made so far.');
+      console.log(`\n${summaryTable(trace)}`);
+    }
+    return trace.interrupted ? 130 : 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+if (isMain(import.meta.url)) await runMain(() => main(process.argv.slice(2)));

@@ -1,0 +1,203 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { startTestServer } from './helpers/test-server.ts';
+import { runScript } from './helpers/run-command.ts';
+import { assertTraceShape } from './helpers/trace-schema.ts';
+import { SPEED } from './helpers/timing.ts';
+
+const LAB = 'src/cli/lab.ts';
+const FAST = ['--speed', String(SPEED), '--port', '0'];
+
+test('prints one row per call for every library, then a summary', async () => {
+  const result = await runScript(LAB, FAST);
+  assert.equal(result.code, 0, result.stderr);
+  const lines = result.stdout.split('\n');
+  assert.match(lines[0] ?? '', /^Scenario: off:10,on:10; open after 3 failures, 6 s open/);
+  assert.match(lines[1] ?? '', /^call\s+time\s+server\s+opossum\s+cockatiel\s+mollitia$/);
+  const rows = lines.filter((line) => /^\s+\d+\s+\d+\.\d\s+(on|off)\s/.test(line));
+  assert.equal(rows.length, 20);
+  assert.match(rows[2] ?? '', /^\s+3\s.*off\s+(failure\s+open\s+6\.0\s*){3}$/);
+  assert.match(rows[19] ?? '', /^\s+20\s.*on\s+(success\s+closed\s+-[\d.]+\s*){3}$/);
+  assert.ok(!result.stdout.includes('\u001b['), 'no colour when piped');
+  const summary = lines.slice(lines.findIndex((line) => line.startsWith('library')));
+  assert.match(
+    summary[0] ?? '',
+    /^library\s+version\s+reached server\s+rejected\s+trials\s+opened\s+seconds open$/,
+  );
+  for (const library of ['opossum', 'cockatiel', 'mollitia']) {
+    assert.match(
+      summary.find((line) => line.startsWith(library)) ?? '',
+      new RegExp(`^${library}\\s+\\d+\\.\\d+\\.\\d+\\s+6\\s+10\\s+2\\s+2\\s+\\d+\\.\\d$`),
+    );
+  }
+});
+
+test('colours states when FORCE_COLOR is set and not when NO_COLOR is', async () => {
+  const coloured = await runScript(
+    LAB,
+    [...FAST, '--schedule', 'off:3', '--library', 'cockatiel'],
+    {
+      env: { NO_COLOR: undefined, FORCE_COLOR: '1' },
+    },
+  );
+  assert.ok(coloured.stdout.includes('\u001b[32mclosed'), 'closed in green');
+  assert.ok(coloured.stdout.includes('\u001b[31mopen'), 'open in red');
+  const plain = await runScript(LAB, [...FAST, '--schedule', 'off:3', '--library', 'cockatiel'], {
+    env: { NO_COLOR: '1', FORCE_COLOR: '1' },
+  });
+  assert.ok(!plain.stdout.includes('\u001b['));
+});
+
+test('--json prints only a trace document that matches the contract', async () => {
+  const result = await runScript(LAB, [
+    '--json',
+    ...FAST,
+    '--failures',
+    '2',
+    '--reset-timeout',
+    '2.5',
+    '--delay',
+    '0.5',
+    '--schedule',
+    'off:6,on:6',
+  ]);
+  assert.equal(result.code, 0, result.stderr);
+  const trace = JSON.parse(result.stdout) as {
+    scenario: Record<string, unknown>;
+    runs: { library: string; calls: { state: string }[] }[];
+  };
+  assertTraceShape(trace);
+  assert.deepEqual(trace.scenario['schedule'], [
+    { server: 'off', calls: 6 },
+    { server: 'on', calls: 6 },
+  ]);
+  assert.equal(trace.scenario['failures'], 2);
+  assert.equal(trace.scenario['resetTimeout'], 2.5);
+  assert.equal(trace.scenario['speed'], SPEED);
+  assert.deepEqual(
+    trace.runs.map((run) => run.library),
+    ['opossum', 'cockatiel', 'mollitia'],
+  );
+  for (const run of trace.runs) {
+    assert.equal(run.calls.length, 12);
+    // Open after 2 failures; calls 0.5 s apart; 2.5 s later (call 7) a trial: the server is back.
+    assert.deepEqual(
+      run.calls.map((call) => call.state),
+      [
+        'closed',
+        'open',
+        'open',
+        'open',
+        'open',
+        'open',
+        'closed',
+        'closed',
+        'closed',
+        'closed',
+        'closed',
+        'closed',
+      ],
+      run.library,
+    );
+  }
+});
+
+test("--seed-format prints the seed's lines, one library after another", async () => {
+  const result = await runScript(LAB, ['--seed-format', ...FAST]);
+  assert.equal(result.code, 0, result.stderr);
+  const blocks = result.stdout.trim().split('\n\n');
+  assert.equal(blocks.length, 3);
+  for (const [index, library] of ['opossum', 'cockatiel', 'mollitia'].entries()) {
+    const lines = (blocks[index] ?? '').split('\n');
+    assert.match(lines[0] ?? '', new RegExp(`^# ${library} \\d`));
+    assert.equal(lines[1], 'Server is turned OFF...');
+    assert.equal(lines[12], 'Server is turning ON...');
+    const states = lines
+      .filter((line) => line.startsWith('get_greeting'))
+      .map((line) => /state: ([a-z-]+)\./.exec(line)?.[1]);
+    assert.deepEqual(states, [
+      ...['closed', 'closed'],
+      ...Array<string>(12).fill('open'),
+      ...Array<string>(6).fill('closed'),
+    ]);
+  }
+});
+
+test('--help lists every option with its default', async () => {
+  const result = await runScript(LAB, ['--help']);
+  assert.equal(result.code, 0);
+  for (const option of [
+    '--library',
+    '--failures <n>',
+    '--reset-timeout',
+    '--delay',
+    '--request-timeout',
+    '--schedule',
+    '--speed',
+    '--json',
+    '--seed-format',
+    '--port',
+  ]) {
+    assert.ok(result.stdout.includes(option), option);
+  }
+  assert.match(result.stdout, /default 3\)/);
+  assert.match(result.stdout, /default off:10,on:10/);
+});
+
+const BAD_INPUT: [string[], RegExp][] = [
+  [['--fast'], /^error: unknown option --fast; valid options: --library, /],
+  [
+    ['--library', 'hystrix'],
+    /^error: --library: unknown library "hystrix"; valid: opossum, cockatiel, mollitia/,
+  ],
+  [['--failures', '0'], /^error: --failures must be a whole number >= 1, got "0"$/],
+  [['--failures', '2.5'], /^error: --failures must be a whole number >= 1, got "2.5"$/],
+  [['--reset-timeout', '-1'], /^error: --reset-timeout must be a number > 0, got "-1"$/],
+  [['--delay', 'soon'], /^error: --delay must be a number > 0, got "soon"$/],
+  [['--request-timeout', '0'], /^error: --request-timeout must be a number > 0, got "0"$/],
+  [['--speed', '0'], /^error: --speed must be a number > 0, got "0"$/],
+  [
+    ['--schedule', 'off:10,up'],
+    /^error: --schedule: "up" is not a phase; expected comma-separated phases/,
+  ],
+  [['--schedule', 'sideways:3'], /^error: --schedule: "sideways:3" has an unknown server setting/],
+  [['--schedule', 'off:0'], /^error: --schedule: "off:0" is not a phase/],
+  [['--port', '70000'], /^error: --port must be a whole number from 0 to 65535, got "70000"$/],
+  [['--failures'], /^error: --failures needs a value/],
+  [['--json', '--seed-format'], /^error: --json and --seed-format are two outputs; choose one$/],
+];
+
+for (const [args, message] of BAD_INPUT) {
+  test(`bad input ${args.join(' ')}: one line, exit code 2`, async () => {
+    const result = await runScript(LAB, args);
+    assert.equal(result.code, 2);
+    assert.equal(result.stdout, '');
+    assert.equal(result.stderr.split('\n').length, 2, `one line: ${result.stderr}`);
+    assert.match(result.stderr.trimEnd(), message);
+  });
+}
+
+test('a port that is taken: one line, exit code 1', async (t) => {
+  const server = await startTestServer(t);
+  const result = await runScript(LAB, ['--port', String(server.port), '--speed', String(SPEED)]);
+  assert.equal(result.code, 1);
+  assert.equal(result.stderr.split('\n').length, 2, result.stderr);
+  assert.match(result.stderr, new RegExp(`port ${server.port} .* is already in use`));
+});
+
+test('Ctrl-C stops the run, prints the summary so far and exits 130', async () => {
+  let sent = false;
+  const result = await runScript(LAB, FAST, {
+    onStdout: (text, child) => {
+      // Interrupt once the fourth call's row is out.
+      if (!sent && /\n\s+4\s/.test(text)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    },
+  });
+  assert.equal(result.code, 130, result.stderr);
+  assert.match(result.stdout, /Interrupted: the summary covers the calls made so far\./);
+  assert.ok(!/\n\s+20\s/.test(result.stdout), 'the run stopped early');
+  assert.match(result.stdout, /\nopossum\s+\d+\.\d+\.\d+\s+0\s+\d+\s+0\s+1\s/);
+});
