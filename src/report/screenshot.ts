@@ -28,7 +28,7 @@ try {
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({
-      viewport: { width: 1240, height: 800 },
+      viewport: { width: 1240, height: 200 },
       deviceScaleFactor: 1.5,
     });
     await page.goto(pathToFileURL(html).href);

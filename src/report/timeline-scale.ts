@@ -7,18 +7,18 @@ export interface TimeScale {
   /** Tick positions in seconds, from 0 to the axis end. */
   readonly ticks: readonly number[];
   readonly step: number;
-  /** The last tick: the axis covers 0 to this. */
+  /** The axis covers 0 to this. */
   readonly end: number;
 }
 
 /** About this many ticks, whatever the duration. */
 const TARGET_TICKS = 12;
 
-/** A scale from 0 to a round number at or above `lastSecond`, drawn from `left` over `width` px. */
+/** A scale from 0 to `lastSecond`, drawn from `left` over `width` px, ticked at round steps. */
 export function timeScale(lastSecond: number, left: number, width: number): TimeScale {
   const span = Number.isFinite(lastSecond) && lastSecond > 0 ? lastSecond : 1;
   const step = niceStep(span / TARGET_TICKS);
-  const end = Math.max(step, Math.ceil(span / step - 1e-9) * step);
+  const end = span;
   const pixelsPerSecond = width / end;
   const ticks: number[] = [];
   for (let i = 0; i * step <= end + 1e-9; i += 1) ticks.push(round(i * step));

@@ -19,12 +19,12 @@ h2 { font-size: 17px; margin: 0 0 2px; }
 .timeline { margin: 0 0 36px; }
 .timeline + .timeline { border-top: 1px solid #d0d7de; padding-top: 20px; }
 .timeline-svg { display: block; width: 100%; height: auto; }
-.timeline-svg text { font: 12px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; fill: #1f2328; }
+.timeline-svg text { font: 12px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; }
+.timeline-svg .row-name, .timeline-svg .axis text { fill: #1f2328; }
 .timeline-svg .row-name { font-size: 14px; font-weight: 600; }
-.timeline-svg .row-detail, .timeline-svg .axis-title { fill: #59636e; font-size: 11.5px; }
+.timeline-svg .row-detail, .timeline-svg .axis .axis-title { fill: #59636e; font-size: 11.5px; }
 .timeline-svg .server-span text { font-weight: 600; }
 .timeline-svg .state text { font-size: 11px; font-weight: 600; }
-.timeline-svg .server-span text, .timeline-svg .state text { fill: inherit; }
 .timeline-svg .call { cursor: default; }
 .timeline-svg .call:hover { filter: drop-shadow(0 0 2px #0969da); }
 table.summary { border-collapse: collapse; margin: 8px 0 0 0; font-size: 13px; font-variant-numeric: tabular-nums; }

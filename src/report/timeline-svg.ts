@@ -39,10 +39,12 @@ export function renderTimelineSvg(trace: Trace): string {
   const label = `Timeline of ${trace.runs.map((run) => run.library).join(', ')} over ${formatSeconds(trace.duration)}`;
   return [
     `<svg class="timeline-svg" viewBox="0 0 ${SVG_WIDTH} ${height}" width="${SVG_WIDTH}" height="${height}" role="img" aria-label="${escapeHtml(label)}">`,
-    grid(scale, band.top, plotBottom),
+    // The guides run through the gaps; each lane draws them again over its state tints.
+    guides(trace.server, scale, band.top, plotBottom),
     serverBand(trace.server, scale, band),
-    ...trace.runs.map((run, index) => lane(run, scale, lanes[index] ?? band, callers)),
-    phaseBoundaries(trace.server, scale, band.top, plotBottom),
+    ...trace.runs.map((run, index) =>
+      lane(run, trace.server, scale, lanes[index] ?? band, callers),
+    ),
     axis(scale, plotBottom),
     '</svg>',
   ].join('\n');
@@ -56,14 +58,6 @@ function lastSecond(trace: Trace): number {
     ...trace.runs.flatMap((run) => run.calls.map((call) => call.at + call.latency)),
   ];
   return Math.max(0, ...ends.filter(Number.isFinite));
-}
-
-function grid(scale: TimeScale, top: number, bottom: number): string {
-  const lines = scale.ticks.map(
-    (tick) =>
-      `<line x1="${px(scale.x(tick))}" y1="${top}" x2="${px(scale.x(tick))}" y2="${bottom}"/>`,
-  );
-  return `<g class="grid" stroke="#d0d7de" stroke-width="1">${lines.join('')}</g>`;
 }
 
 function serverBand(spans: readonly ServerSpan[], scale: TimeScale, box: Box): string {
@@ -89,7 +83,14 @@ function serverBand(spans: readonly ServerSpan[], scale: TimeScale, box: Box): s
   );
 }
 
-function lane(run: LibraryRun, scale: TimeScale, box: Box, callers: number): string {
+/** A library's label, its states over time, and a mark per call (a row per caller). */
+function lane(
+  run: LibraryRun,
+  server: readonly ServerSpan[],
+  scale: TimeScale,
+  box: Box,
+  callers: number,
+): string {
   const spans = run.states.map((span) => stateSpan(span, scale, box));
   const marksTop = box.top + 20;
   const rowHeight = callers > 1 ? CALLER_ROW : box.height - 20 - STRIP - 8;
@@ -102,6 +103,7 @@ function lane(run: LibraryRun, scale: TimeScale, box: Box, callers: number): str
     `<g class="lane" data-library="${escapeHtml(run.library)}">` +
     rowLabel(run.library, run.version, box) +
     `<g class="states">${spans.join('')}</g>` +
+    guides(server, scale, box.top, box.top + box.height - STRIP) +
     `<g class="calls">${marks.join('')}</g></g>`
   );
 }
@@ -158,20 +160,25 @@ function callTip(call: CallRecord): string {
   return lines.join('\n');
 }
 
-/** Dashed lines where the server changed mode, across every lane. */
-function phaseBoundaries(
+/** Light lines at the ticks, dashed ones where the server changed mode. */
+function guides(
   spans: readonly ServerSpan[],
   scale: TimeScale,
   top: number,
   bottom: number,
 ): string {
-  const lines = spans
-    .slice(1)
-    .map(
-      (span) =>
-        `<line x1="${px(scale.x(span.from))}" y1="${top}" x2="${px(scale.x(span.from))}" y2="${bottom}"/>`,
-    );
-  return `<g class="phase-boundaries" stroke="#424a53" stroke-width="1.2" stroke-dasharray="4 3" opacity="0.7">${lines.join('')}</g>`;
+  const line = (seconds: number) => {
+    const x = px(scale.x(seconds));
+    return `<line x1="${x}" y1="${top}" x2="${x}" y2="${bottom}"/>`;
+  };
+  return (
+    `<g class="grid" stroke="#1f2328" stroke-opacity="0.1">${scale.ticks.map(line).join('')}</g>` +
+    `<g class="phase-boundaries" stroke="#424a53" stroke-width="1.2" stroke-dasharray="4 3" opacity="0.75">` +
+    `${spans
+      .slice(1)
+      .map((span) => line(span.from))
+      .join('')}</g>`
+  );
 }
 
 function axis(scale: TimeScale, top: number): string {
@@ -184,7 +191,7 @@ function axis(scale: TimeScale, top: number): string {
     `<g class="axis">` +
     `<line stroke="#57606a" x1="${LABEL_WIDTH}" y1="${top}" x2="${px(scale.x(scale.end))}" y2="${top}"/>` +
     `${ticks.join('')}` +
-    `<text class="axis-title" x="${LABEL_WIDTH - 14}" y="${y + 13}" text-anchor="end">scenario s</text></g>`
+    `<text class="axis-title" x="${LABEL_WIDTH - 14}" y="${y + 13}" text-anchor="end">scenario seconds</text></g>`
   );
 }
 
