@@ -145,6 +145,29 @@ test('a latency bar is drawn only when the latency is a visible fraction of the 
   assert.deepEqual([1, 2, 3, 4].map(hasBar), [false, true, false, true]);
 });
 
+test('concurrent callers get a row each, with latency still drawn', () => {
+  const trace = sampleTrace();
+  const [first] = trace.runs;
+  assert.ok(first);
+  first.calls = [1, 2, 3].map((caller) =>
+    call(5, 9, { caller, outcome: caller === 1 ? 'success' : 'rejected', latency: 1 }),
+  );
+  const lane = laneOf(renderTimelineHtml(trace), 'opossum');
+  const rows = [...lane.matchAll(/data-call="5" transform="translate\([\d.]+ ([\d.]+)\)"/g)];
+  assert.equal(new Set(rows.map((match) => match[1])).size, 3, 'three rows');
+  assert.equal(count(lane, /class="latency"/), 3);
+  assert.match(lane, /call 5, caller 2: rejected/);
+});
+
+test('an interrupted trace and a trace without calls still render', () => {
+  const interrupted = { ...sampleTrace(), interrupted: true };
+  assert.match(renderTimelineHtml(interrupted), /interrupted at 12 s/);
+  const empty: Trace = { ...sampleTrace(), server: [], runs: [], duration: 0 };
+  const html = renderTimelineHtml(empty);
+  assert.equal(count(html, /<g class="lane"/), 0);
+  assert.match(html, /<svg class="timeline-svg"/);
+});
+
 test('each state span is drawn with its state as a class', () => {
   const lane = laneOf(renderTimelineHtml(sampleTrace()), 'cockatiel');
   assert.deepEqual(

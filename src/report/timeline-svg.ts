@@ -134,13 +134,15 @@ function stateSpan(span: StateSpan, scale: TimeScale, box: Box): string {
   );
 }
 
-function callMark(call: CallRecord, scale: TimeScale, y: number, showLatency: boolean): string {
+function callMark(call: CallRecord, scale: TimeScale, y: number, belowMark: boolean): string {
   const style = markStyle(call.outcome);
   const x = scale.x(call.at);
   const barWidth = call.latency * scale.pixelsPerSecond;
+  // One caller: the bar sits under the mark. Several: rows are tight, so it runs through the mark.
+  const [barY, barHeight] = belowMark ? [9, 3] : [-1, 2];
   const bar =
-    showLatency && barWidth >= MIN_LATENCY_BAR_PX
-      ? `<rect class="latency" x="0" y="9" width="${px(Math.min(barWidth, scale.x(scale.end) - x))}" height="3" rx="1.5" fill="${style.colour}" opacity="0.75"/>`
+    barWidth >= MIN_LATENCY_BAR_PX
+      ? `<rect class="latency" x="0" y="${barY}" width="${px(Math.min(barWidth, scale.x(scale.end) - x))}" height="${barHeight}" rx="1" fill="${style.colour}" opacity="0.75"/>`
       : '';
   const classes = ['call', call.outcome, ...(call.trial ? ['trial'] : [])].join(' ');
   return (
