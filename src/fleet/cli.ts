@@ -1,0 +1,95 @@
+/**
+ * `npm run fleet`: the same outage seen by N processes with one shared circuit (Redis) and with a
+ * breaker each. Argument parsing and wiring only; see fleet-run.ts for the run itself.
+ */
+import { isMain, runMain } from '../cli/main-guard.ts';
+import { UsageError } from '../cli/usage-error.ts';
+import { fleetReport } from './fleet-figures.ts';
+import { FLEET_USAGE, parseFleetOptions, type FleetCliOptions } from './fleet-options.ts';
+import { formatFleetReport } from './fleet-report.ts';
+import { runMode, type ModeRun } from './fleet-run.ts';
+import {
+  checkRedisUrl,
+  isRedisUrlError,
+  probeRedis,
+  redactUrl,
+  redisUrlFromEnv,
+} from './redis-url.ts';
+import { isWorkerFailedError, killAllWorkers } from './worker-process.ts';
+import type { FleetMode } from './worker-protocol.ts';
+
+const START_REDIS = "redis-server --port 6379 --save '' --appendonly no";
+
+export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
+  const options = parseFleetOptions(argv);
+  if (options.help) {
+    console.log(FLEET_USAGE);
+    return 0;
+  }
+  const redisUrl = redisUrlFromEnv();
+  const { modes, skipped } = await chooseModes(options, redisUrl);
+  const settings = { ...options, redisUrl };
+  const runs: ModeRun[] = [];
+  try {
+    for (const mode of modes) {
+      const seconds = Math.round((options.upMs + options.downMs + options.resetTimeoutMs) / 1000);
+      console.error(
+        `fleet: running ${mode} mode with ${options.workers} workers (about ${seconds} s)`,
+      );
+      runs.push(await runMode(mode, settings));
+    }
+  } catch (error) {
+    if (!isWorkerFailedError(error)) throw error;
+    console.error(`error: ${error.message}`);
+    return 1;
+  } finally {
+    killAllWorkers();
+  }
+  const report = fleetReport(settings, runs, skipped);
+  console.log(options.json ? JSON.stringify(report, null, 2) : formatFleetReport(report));
+  return 0;
+}
+
+/**
+ * Shared mode needs Redis: demanded (--mode shared) and absent is bad input, exit 2; merely
+ * defaulted (no --mode) and absent, one line says so and local mode runs alone.
+ */
+async function chooseModes(
+  options: FleetCliOptions,
+  redisUrl: string,
+): Promise<{ modes: FleetMode[]; skipped: Partial<Record<FleetMode, string>> }> {
+  if (options.mode === 'local') return { modes: ['local'], skipped: {} };
+  let problem: string | undefined;
+  try {
+    checkRedisUrl(redisUrl);
+    const probe = await probeRedis(redisUrl);
+    if (!probe.reachable) problem = `no Redis answers at ${redactUrl(redisUrl)} (${probe.reason})`;
+  } catch (error) {
+    if (!isRedisUrlError(error)) throw error;
+    problem = error.message;
+  }
+  if (problem === undefined) {
+    return { modes: options.mode === 'both' ? ['shared', 'local'] : ['shared'], skipped: {} };
+  }
+  if (options.mode === 'shared') {
+    throw new UsageError(
+      `--mode shared needs Redis: ${problem}; start one (${START_REDIS}) or set REDIS_URL`,
+    );
+  }
+  console.error(`fleet: ${problem}; running local mode only (set REDIS_URL for the shared mode)`);
+  return { modes: ['local'], skipped: { shared: problem } };
+}
+
+if (isMain(import.meta.url)) {
+  // Interrupted: take the workers down too (they also exit when they lose the parent).
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    process.once(signal, () => {
+      killAllWorkers();
+      process.exit(code);
+    });
+  }
+  await runMain(main);
+}

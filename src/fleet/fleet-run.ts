@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import { ServerSwitch } from '../server/server-switch.ts';
+import { circuitKeys } from './circuit-keys.ts';
+import { WorkerProcess } from './worker-process.ts';
+import {
+  epochNow,
+  type CallRecord,
+  type FleetMode,
+  type TransitionRecord,
+} from './worker-protocol.ts';
+
+/** The demo's schedule and breaker settings; fleet-options.ts documents the defaults. */
+export interface FleetRunOptions {
+  workers: number;
+  failures: number;
+  resetTimeoutMs: number;
+  /** Server up this long before the outage. */
+  upMs: number;
+  downMs: number;
+  intervalMs: number;
+  requestTimeoutMs: number;
+  redisUrl: string;
+}
+
+export interface WorkerRun {
+  index: number;
+  /** Redis went away and the worker ran on its local breaker at some point. */
+  fellBack: boolean;
+  calls: CallRecord[];
+  transitions: TransitionRecord[];
+}
+
+/** What one mode's run recorded, in epoch milliseconds; fleet-figures.ts turns it into figures. */
+export interface ModeRun {
+  mode: FleetMode;
+  downAt: number;
+  upAt: number;
+  workers: WorkerRun[];
+}
+
+const CIRCUIT = 'mock-server';
+
+/**
+ * Runs the schedule once: the mock server up, down for `downMs`, up again until every worker's
+ * circuit has closed (or a deadline), with `workers` processes calling it through their circuits.
+ */
+export async function runMode(mode: FleetMode, options: FleetRunOptions): Promise<ModeRun> {
+  await using server = await ServerSwitch.create({ host: '127.0.0.1' });
+  await server.turnOn();
+  const namespace = `fleet-demo-${randomUUID().slice(0, 8)}`;
+  const workers = Array.from(
+    { length: options.workers },
+    (_, i) =>
+      new WorkerProcess({
+        index: i + 1,
+        mode,
+        serverUrl: server.url,
+        redisUrl: options.redisUrl,
+        namespace,
+        circuit: CIRCUIT,
+        failures: options.failures,
+        resetTimeoutMs: options.resetTimeoutMs,
+        intervalMs: options.intervalMs,
+        offsetMs: (i * options.intervalMs) / options.workers,
+        requestTimeoutMs: options.requestTimeoutMs,
+      }),
+  );
+  try {
+    const ready = await Promise.all(workers.map((worker) => worker.ready));
+    const fellBackAtStart = ready.map((message) => message.mode === 'local-fallback');
+    // Start together a little ahead, as tsx takes a moment to load in each worker.
+    const startAt = epochNow() + 50;
+    for (const worker of workers) worker.send({ type: 'start', at: startAt });
+
+    await sleep(startAt - epochNow() + options.upMs);
+    await server.turnOff();
+    const downAt = epochNow();
+    await sleep(options.downMs);
+    await server.turnOn();
+    const upAt = epochNow();
+    await allClosedSince(workers, upAt, options.resetTimeoutMs * 2 + 3000);
+    await sleep(options.intervalMs * 2); // a few calls on the closed circuit, for the record
+
+    for (const worker of workers) worker.send({ type: 'stop' });
+    const done = await Promise.all(workers.map((worker) => worker.done));
+    return {
+      mode,
+      downAt,
+      upAt,
+      workers: done.map((result, i) => ({
+        index: i + 1,
+        fellBack: fellBackAtStart[i] === true,
+        ...result,
+      })),
+    };
+  } finally {
+    await Promise.all(workers.map((worker) => worker.exit(5000)));
+    if (mode === 'shared') await forget(options.redisUrl, namespace);
+  }
+}
+
+async function allClosedSince(workers: WorkerProcess[], since: number, deadlineMs: number) {
+  const deadline = epochNow() + deadlineMs;
+  const closed = (worker: WorkerProcess) =>
+    worker.state === 'closed' && worker.transitions.some((t) => t.at >= since && t.to === 'closed');
+  while (!workers.every(closed) && epochNow() < deadline) await sleep(20);
+}
+
+/** Deletes the demo circuit's keys: each run uses a fresh namespace, and Redis need not keep it. */
+async function forget(redisUrl: string, namespace: string): Promise<void> {
+  const redis = new Redis(redisUrl, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  redis.on('error', () => {});
+  try {
+    await redis.connect();
+    const keys = circuitKeys(namespace, CIRCUIT);
+    await redis.del(keys.state, keys.lease);
+  } catch {
+    // Redis went away during the run: nothing to clean up that it kept.
+  } finally {
+    redis.disconnect();
+  }
+}

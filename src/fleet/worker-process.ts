@@ -1,0 +1,87 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import type { CircuitState } from '../breakers/breaker.ts';
+import type {
+  CallRecord,
+  ParentMessage,
+  TransitionRecord,
+  WorkerConfig,
+  WorkerMessage,
+} from './worker-protocol.ts';
+
+const WORKER_FILE = fileURLToPath(new URL('./worker.ts', import.meta.url));
+
+/** Every worker still running, so an interrupted parent can take them down with it. */
+const running = new Set<ChildProcess>();
+
+export class WorkerFailedError extends Error {
+  override readonly name = 'WorkerFailedError';
+}
+
+export function isWorkerFailedError(error: unknown): error is WorkerFailedError {
+  return error instanceof WorkerFailedError;
+}
+
+/** Kills every worker this process started and has not seen exit. */
+export function killAllWorkers(): void {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
+}
+
+/** One worker child process (worker.ts under tsx) and what it has reported so far. */
+export class WorkerProcess {
+  readonly #child: ChildProcess;
+  readonly ready: Promise<WorkerMessage & { type: 'ready' }>;
+  readonly done: Promise<{ calls: CallRecord[]; transitions: TransitionRecord[] }>;
+  readonly transitions: TransitionRecord[] = [];
+
+  constructor(readonly config: WorkerConfig) {
+    // stdout stays clean for --json: the worker's output, if any, goes to stderr.
+    this.#child = spawn(process.execPath, ['--import', 'tsx', WORKER_FILE], {
+      stdio: ['ignore', 2, 2, 'ipc'],
+      env: { ...process.env, FLEET_WORKER: JSON.stringify(config) },
+    });
+    const child = this.#child;
+    running.add(child);
+    const exited = once(child, 'exit').then(([code, signal]) => {
+      running.delete(child);
+      return new WorkerFailedError(
+        `worker ${config.index} exited early (${signal ?? `exit code ${String(code)}`})`,
+      );
+    });
+    const messages = (type: WorkerMessage['type']) =>
+      new Promise<WorkerMessage>((resolve, reject) => {
+        const onMessage = (message: WorkerMessage) => {
+          if (message.type === type) resolve(message);
+        };
+        child.on('message', onMessage);
+        void exited.then(reject);
+      });
+    child.on('message', (message: WorkerMessage) => {
+      if (message.type === 'state') this.transitions.push({ at: message.at, to: message.to });
+    });
+    this.ready = messages('ready') as Promise<WorkerMessage & { type: 'ready' }>;
+    this.done = messages('done') as Promise<WorkerMessage & { type: 'done' }>;
+    // Both are awaited later, maybe after the worker failed: not an unhandled rejection meanwhile.
+    this.ready.catch(() => {});
+    this.done.catch(() => {});
+  }
+
+  get state(): CircuitState | undefined {
+    return this.transitions.at(-1)?.to;
+  }
+
+  send(message: ParentMessage): void {
+    if (this.#child.connected) this.#child.send(message);
+  }
+
+  /** Waits for the worker to exit by itself, then kills it. */
+  async exit(timeoutMs: number): Promise<void> {
+    if (this.#child.exitCode !== null || this.#child.signalCode !== null) return;
+    const timer = setTimeout(() => this.#child.kill('SIGKILL'), timeoutMs);
+    await once(this.#child, 'exit');
+    clearTimeout(timer);
+    running.delete(this.#child);
+  }
+}

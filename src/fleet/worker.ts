@@ -1,0 +1,97 @@
+/**
+ * One process of the fleet demo (started by fleet-run.ts, not by hand): calls the mock server every
+ * interval through its circuit, reports transitions as they happen and every call when told to stop.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isCircuitOpenError, type Breaker } from '../breakers/breaker.ts';
+import { cockatiel } from '../breakers/cockatiel.ts';
+import { fetchGreeting } from '../http/fetch-greeting.ts';
+import { SharedCircuit } from './shared-circuit.ts';
+import {
+  epochNow,
+  type CallRecord,
+  type ParentMessage,
+  type TransitionRecord,
+  type WorkerConfig,
+  type WorkerMessage,
+} from './worker-protocol.ts';
+
+const config = readConfig();
+// The parent is gone (interrupted, crashed): so is the demo.
+process.on('disconnect', () => process.exit(1));
+
+const send = (message: WorkerMessage) => process.send?.(message);
+const settings = { failures: config.failures, resetTimeoutMs: config.resetTimeoutMs };
+const breaker: Breaker =
+  config.mode === 'shared'
+    ? new SharedCircuit({
+        ...settings,
+        name: config.circuit,
+        namespace: config.namespace,
+        redisUrl: config.redisUrl,
+        log: (line) => console.error(`worker ${config.index}: ${line}`),
+      })
+    : cockatiel.create(settings);
+
+const calls: CallRecord[] = [];
+const transitions: TransitionRecord[] = [];
+breaker.onStateChange((to) => {
+  const at = epochNow();
+  transitions.push({ at, to });
+  send({ type: 'state', at, to });
+});
+
+let stopping = false;
+let startAt: number | undefined;
+process.on('message', (message: ParentMessage) => {
+  if (message.type === 'start') startAt = message.at;
+  if (message.type === 'stop') stopping = true;
+});
+
+const mode = breaker instanceof SharedCircuit ? await breaker.ready() : 'local';
+send({
+  type: 'ready',
+  mode: config.mode === 'shared' && mode === 'local' ? 'local-fallback' : mode,
+});
+
+while (startAt === undefined && !stopping) await sleep(5);
+let next = (startAt ?? epochNow()) + config.offsetMs;
+while (!stopping) {
+  const wait = next - epochNow();
+  if (wait > 0) await sleep(wait);
+  if (stopping) break;
+  await callOnce();
+  // Fixed rate; a call that overran skips the ticks it missed rather than bunching up.
+  next += config.intervalMs * Math.max(1, Math.ceil((epochNow() - next) / config.intervalMs));
+}
+
+send({ type: 'done', calls, transitions });
+await breaker.dispose();
+process.disconnect();
+
+async function callOnce(): Promise<void> {
+  const at = epochNow();
+  const notClosed = breaker.state !== 'closed';
+  const record = (outcome: CallRecord['outcome']) =>
+    calls.push({ at, outcome, trial: notClosed && outcome !== 'rejected' });
+  try {
+    await breaker.execute(() =>
+      fetchGreeting(config.serverUrl, {
+        timeoutMs: config.requestTimeoutMs,
+        client: `worker-${config.index}`,
+      }),
+    );
+    record('success');
+  } catch (error) {
+    record(isCircuitOpenError(error) ? 'rejected' : 'failure');
+  }
+}
+
+function readConfig(): WorkerConfig {
+  const raw = process.env['FLEET_WORKER'];
+  if (raw === undefined || !process.send) {
+    console.error('worker.ts is started by `npm run fleet`, not by hand');
+    process.exit(2);
+  }
+  return JSON.parse(raw) as WorkerConfig;
+}
