@@ -237,7 +237,7 @@ test('several traces render as sections of one page with one legend', () => {
   const html = renderTimelinePage(
     [
       { heading: 'Seed', trace: sampleTrace() },
-      { heading: 'Flapping', trace: sampleTrace() },
+      { heading: 'Flapping', trace: sampleTrace(), note: 'Does it <flap>?' },
     ],
     'Every scenario',
   );
@@ -246,6 +246,7 @@ test('several traces render as sections of one page with one legend', () => {
   assert.equal(count(html, /<div class="legend">/), 1);
   assert.equal(count(html, /<g class="lane"/), 4);
   assert.equal(count(html, /<html/), 1);
+  assert.match(html, /<h2>Flapping<\/h2>\n<p class="note">Does it &lt;flap&gt;\?<\/p>/);
 });
 
 test('writeTimelineReport creates the folder and writes the page', async (t) => {

@@ -18,6 +18,8 @@ export interface TimelineOptions {
 export interface TimelineSectionInput {
   heading: string;
   trace: Trace;
+  /** A sentence under the heading, e.g. the question the scenario asks. Default: none. */
+  note?: string;
 }
 
 /**
@@ -34,9 +36,10 @@ export function renderTimelineHtml(trace: Trace, options: TimelineOptions = {}):
 }
 
 /** A `<section>` for one trace under an `<h2>` heading; put several in `renderTimelinePage`. */
-export function renderTimelineSection(trace: Trace, heading: string): string {
+export function renderTimelineSection(trace: Trace, heading: string, note?: string): string {
   return [
     `<section class="timeline"><h2>${escapeHtml(heading)}</h2>`,
+    ...(note !== undefined ? [`<p class="note">${escapeHtml(note)}</p>`] : []),
     `<p class="scenario">${describeScenario(trace)}</p>`,
     renderTimelineSvg(trace),
     `${renderSummaryTable(trace)}</section>`,
@@ -48,7 +51,9 @@ export function renderTimelinePage(
   sections: readonly TimelineSectionInput[],
   title: string,
 ): string {
-  const body = sections.map((section) => renderTimelineSection(section.trace, section.heading));
+  const body = sections.map((section) =>
+    renderTimelineSection(section.trace, section.heading, section.note),
+  );
   return htmlDocument(
     title,
     '',

@@ -9,6 +9,7 @@ body {
 main { max-width: 1200px; margin: 0 auto; }
 h1 { font-size: 22px; margin: 0 0 4px; }
 h2 { font-size: 17px; margin: 0 0 2px; }
+.note { margin: 2px 0 2px; }
 .scenario { margin: 0 0 12px; color: #59636e; }
 .scenario strong { color: #1f2328; font-weight: 600; }
 .legend { display: flex; flex-wrap: wrap; gap: 6px 28px; margin: 10px 0 18px; font-size: 13px; }
