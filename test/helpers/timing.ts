@@ -52,3 +52,13 @@ export async function waitUntil(
 
 /** Fleet tests: waited past a reset timeout, so every process's clock agrees it has passed. */
 export const FLEET_CLOCK_SLACK_MS = 50;
+
+/**
+ * Fleet end-to-end test: calls that were already on their way when the circuit opened (or before a
+ * worker heard of it) reach the server whatever the breaker does; a stalled CI machine can bunch up
+ * this many on top of the failures that open the circuit.
+ */
+export const FLEET_IN_FLIGHT_SLACK = 2;
+
+/** A call rejected by an open circuit returns within this many real milliseconds. */
+export const REJECTION_MAX_MS = 50;
