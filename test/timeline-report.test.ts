@@ -200,6 +200,41 @@ test('the server band shows each phase with its label, coloured by the kind of m
   assert.equal(colours[0], colours[1], 'one colour per kind, whatever the value');
 });
 
+test('the summary table has a row per library with its counts', () => {
+  const html = renderTimelineHtml(sampleTrace());
+  const table = /<table class="summary">.*<\/table>/s.exec(html)?.[0] ?? '';
+  assert.equal(count(table, /<tr><th scope="row">/), 2);
+  const heads = [...table.matchAll(/<th scope="col">([^<]+)<\/th>/g)].map((match) => match[1]);
+  assert.deepEqual(heads, [
+    'library',
+    'calls',
+    'succeeded',
+    'failed',
+    'rejected',
+    'reached server',
+    'trials',
+    'opened',
+    'seconds open',
+  ]);
+  assert.match(
+    table,
+    /<th scope="row">opossum <span class="version">1\.2\.3<\/span><\/th><td>4<\/td><td>1<\/td><td>2<\/td><td>1<\/td><td>3<\/td><td>1<\/td><td>1<\/td><td>4\.5 s<\/td>/,
+  );
+});
+
+test('an ignored error gets its own mark, legend entry and summary column', () => {
+  const trace = sampleTrace();
+  trace.runs[0]?.calls.push(call(5, 10, { outcome: 'ignored', server: 'error=404' }));
+  const html = renderTimelineHtml(trace);
+  assert.match(
+    laneOf(html, 'opossum'),
+    /<g class="call ignored"[^>]*>.*?<path d="M0-6L6 0L0 6L-6 0Z"/s,
+  );
+  assert.match(html, /error the breaker ignored<\/li>/);
+  assert.match(html, /<th scope="col">ignored<\/th>/);
+  assert.doesNotMatch(renderTimelineHtml(sampleTrace()), /ignored/);
+});
+
 test('the scenario line names failures, reset timeout, delay, request timeout, schedule and speed', () => {
   const html = renderTimelineHtml(sampleTrace());
   const line = /<p class="scenario">(.*?)<\/p>/.exec(html)?.[1] ?? '';
