@@ -50,7 +50,7 @@ export function renderTimelineSvg(trace: Trace): string {
   ].join('\n');
 }
 
-/** The axis reaches past the last thing that happened: a phase end, or a call's end. */
+/** The axis reaches the last thing that happened: the run's end, a phase end, or a call's end. */
 function lastSecond(trace: Trace): number {
   const ends = [
     trace.duration,
@@ -124,10 +124,10 @@ function stateSpan(span: StateSpan, scale: TimeScale, box: Box): string {
   const tip = `${span.state} from ${formatSeconds(span.from)} to ${formatSeconds(span.to)}`;
   const text =
     width >= span.state.length * 6.5 + 10
-      ? `<text x="${px(x + 6)}" y="${px(box.top + 13)}" fill="${colours.text}">${span.state}</text>`
+      ? `<text x="${px(x + 6)}" y="${px(box.top + 13)}" fill="${colours.text}">${escapeHtml(span.state)}</text>`
       : '';
   return (
-    `<g class="state ${span.state}"><title>${escapeHtml(tip)}</title>` +
+    `<g class="state ${escapeHtml(span.state)}"><title>${escapeHtml(tip)}</title>` +
     `<rect x="${px(x)}" y="${box.top}" width="${px(width)}" height="${box.height}" fill="${colours.tint}"/>` +
     `<rect x="${px(x)}" y="${box.top + box.height - STRIP}" width="${px(width)}" height="${STRIP}" fill="${colours.solid}"/>` +
     `${text}</g>`
