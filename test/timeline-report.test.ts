@@ -10,6 +10,7 @@ import {
   renderTimelineHtml,
   renderTimelinePage,
   renderTimelineSection,
+  writeTimelinePage,
   writeTimelineReport,
 } from '../src/report/timeline-html.ts';
 import { runScenario } from '../src/scenario/run-scenario.ts';
@@ -284,13 +285,19 @@ test('several traces render as sections of one page with one legend', () => {
   assert.match(html, /<h2>Flapping<\/h2>\n<p class="note">Does it &lt;flap&gt;\?<\/p>/);
 });
 
-test('writeTimelineReport creates the folder and writes the page', async (t) => {
+test('writeTimelineReport and writeTimelinePage create the folder and write the page', async (t) => {
   const folder = await mkdtemp(join(tmpdir(), 'timeline-test-'));
   t.after(() => rm(folder, { recursive: true, force: true }));
   const file = join(folder, 'nested', 'report.html');
   await writeTimelineReport(sampleTrace(), file, { title: 'Written' });
-  const html = await readFile(file, 'utf8');
-  assert.equal(html, renderTimelineHtml(sampleTrace(), { title: 'Written' }));
+  assert.equal(
+    await readFile(file, 'utf8'),
+    renderTimelineHtml(sampleTrace(), { title: 'Written' }),
+  );
+  const sections = [{ heading: 'One', trace: sampleTrace() }];
+  const page = join(folder, 'other', 'page.html');
+  await writeTimelinePage(sections, 'All', page);
+  assert.equal(await readFile(page, 'utf8'), renderTimelinePage(sections, 'All'));
 });
 
 test(

@@ -72,6 +72,16 @@ export async function writeTimelineReport(
   await writeFile(file, renderTimelineHtml(trace, options), 'utf8');
 }
 
+/** Writes `renderTimelinePage(sections, title)` to `file`, creating its folder. */
+export async function writeTimelinePage(
+  sections: readonly TimelineSectionInput[],
+  title: string,
+  file: string,
+): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, renderTimelinePage(sections, title), 'utf8');
+}
+
 /** The scenario in one line: schedule, breaker settings, timing, speed. */
 export function describeScenario(trace: Trace): string {
   const { scenario } = trace;
