@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { startTestServer } from './helpers/test-server.ts';
 import { runScript } from './helpers/run-command.ts';
@@ -145,7 +148,7 @@ test('--help lists every option with its default', async () => {
 });
 
 const BAD_INPUT: [string[], RegExp][] = [
-  [['--fast'], /^error: unknown option --fast; valid options: --library, /],
+  [['--fast'], /^error: unknown option --fast; valid options: --scenario, --library, /],
   [
     ['--library', 'hystrix'],
     /^error: --library: unknown library "hystrix"; valid: opossum, cockatiel, mollitia/,
@@ -165,6 +168,15 @@ const BAD_INPUT: [string[], RegExp][] = [
   [['--port', '70000'], /^error: --port must be a whole number from 0 to 65535, got "70000"$/],
   [['--failures'], /^error: --failures needs a value/],
   [['--json', '--seed-format'], /^error: --json and --seed-format are two outputs; choose one$/],
+  [
+    ['--scenario', 'scenarios/nope.json'],
+    /^error: --scenario scenarios\/nope\.json: no such file$/,
+  ],
+  [['--concurrency', '0'], /^error: --concurrency must be a whole number >= 1, got "0"$/],
+  [
+    ['--ignore-status', '200'],
+    /^error: --ignore-status: "200" is not an HTTP error status; expected codes 400-599/,
+  ],
 ];
 
 for (const [args, message] of BAD_INPUT) {
@@ -176,6 +188,45 @@ for (const [args, message] of BAD_INPUT) {
     assert.match(result.stderr.trimEnd(), message);
   });
 }
+
+test('--scenario runs a scenario file and --report writes its timeline page', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'lab-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const report = join(dir, 'hang.html');
+  const result = await runScript(LAB, [
+    '--scenario',
+    'scenarios/hang.json',
+    ...FAST,
+    '--json',
+    '--report',
+    report,
+  ]);
+  assert.equal(result.code, 0, result.stderr);
+  const trace = JSON.parse(result.stdout) as { scenario: { schedule: unknown } };
+  assert.deepEqual(trace.scenario.schedule, [
+    { server: 'hang', calls: 8 },
+    { server: 'on', calls: 3 },
+  ]);
+  const html = await readFile(report, 'utf8');
+  assert.match(html, /^<!doctype html>/i);
+  assert.ok(html.includes('hang'));
+});
+
+test('a bad scenario file is one line naming the file, the field and the value', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'lab-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const file = join(dir, 'bad.json');
+  await writeFile(
+    file,
+    JSON.stringify({ title: 't', question: 'q', schedule: 'off:3', failures: 0 }),
+  );
+  const result = await runScript(LAB, ['--scenario', file]);
+  assert.equal(result.code, 2);
+  assert.equal(
+    result.stderr,
+    `error: --scenario ${file}: "failures" must be a whole number >= 1, got 0\n`,
+  );
+});
 
 test('a port that is taken: one line, exit code 1', async (t) => {
   const server = await startTestServer(t);

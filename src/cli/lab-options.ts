@@ -5,6 +5,7 @@ import {
   SEED_SCENARIO,
   type Scenario,
 } from '../scenario/scenario.ts';
+import { loadScenarioFile } from '../scenario/scenario-file.ts';
 import { parsePort } from './example-options.ts';
 import { parsePositive, parseWhole } from './numbers.ts';
 import { parseCommandLine } from './parse-command-line.ts';
@@ -15,6 +16,8 @@ export interface LabOptions {
   libraries: string[];
   port: number;
   output: 'table' | 'json' | 'seed';
+  /** Where to write the HTML timeline report, if asked. */
+  report: string | undefined;
   help: boolean;
 }
 
@@ -26,6 +29,7 @@ Runs one scenario for several circuit breaker libraries at once, against one rea
 and shows what each library did after every call.
 
 Options:
+  --scenario <file>          start from a scenario file, e.g. scenarios/hang.json; options below override it
   --library <names>          comma list of ${LIBRARY_NAMES.join(', ')} (default: all)
   --failures <n>             consecutive failures that open the circuit (default ${SEED_SCENARIO.failures})
   --reset-timeout <s>        seconds the circuit stays open before one trial call (default ${SEED_SCENARIO.resetTimeout})
@@ -41,12 +45,13 @@ Options:
   --port <n>                 port of the mock server, 0 for a free one (default ${DEFAULT_PORT})
   --json                     print the trace as one JSON document on stdout, nothing else
   --seed-format              print the seed's own lines, one library after another
+  --report <file.html>       also write the HTML timeline report (one self-contained page) to this file
   --help                     show this help
 
 Colours: closed green, open red, half-open yellow; plain when piped or with NO_COLOR set.`;
 
 const VALID =
-  '--library, --failures, --reset-timeout, --delay, --request-timeout, --schedule, --concurrency, --ignore-status, --speed, --port, --json, --seed-format, --help';
+  '--scenario, --library, --failures, --reset-timeout, --delay, --request-timeout, --schedule, --concurrency, --ignore-status, --speed, --port, --json, --seed-format, --report, --help';
 
 export function parseLabOptions(
   argv: readonly string[],
@@ -62,12 +67,14 @@ export function parseLabOptions(
       delay: string,
       'request-timeout': string,
       schedule: string,
+      scenario: string,
       concurrency: string,
       'ignore-status': string,
       speed: string,
       port: string,
       json: { type: 'boolean' },
       'seed-format': { type: 'boolean' },
+      report: string,
       help: { type: 'boolean' },
     },
     VALID,
@@ -77,33 +84,36 @@ export function parseLabOptions(
   }
   const option = <T>(raw: string | undefined, parse: (raw: string) => T, fallback: T): T =>
     raw === undefined ? fallback : parse(raw);
+  const file = values.scenario === undefined ? undefined : loadScenarioFile(values.scenario);
+  const base: Scenario = file ? { ...file.scenario, speed: 1 } : SEED_SCENARIO;
   const scenario: Scenario = {
-    failures: option(
-      values.failures,
-      (raw) => parseWhole('--failures', raw),
-      SEED_SCENARIO.failures,
-    ),
+    failures: option(values.failures, (raw) => parseWhole('--failures', raw), base.failures),
     resetTimeout: option(
       values['reset-timeout'],
       (raw) => parsePositive('--reset-timeout', raw),
-      SEED_SCENARIO.resetTimeout,
+      base.resetTimeout,
     ),
-    delay: option(values.delay, (raw) => parsePositive('--delay', raw), SEED_SCENARIO.delay),
+    delay: option(values.delay, (raw) => parsePositive('--delay', raw), base.delay),
     requestTimeout: option(
       values['request-timeout'],
       (raw) => parsePositive('--request-timeout', raw),
-      SEED_SCENARIO.requestTimeout,
+      base.requestTimeout,
     ),
-    schedule: option(values.schedule, parseSchedule, SEED_SCENARIO.schedule),
-    speed: option(values.speed, (raw) => parsePositive('--speed', raw), SEED_SCENARIO.speed),
-    concurrency: option(values.concurrency, (raw) => parseWhole('--concurrency', raw), 1),
-    ignoreStatuses: option(values['ignore-status'], parseStatuses, []),
+    schedule: option(values.schedule, parseSchedule, base.schedule),
+    speed: option(values.speed, (raw) => parsePositive('--speed', raw), base.speed),
+    concurrency: option(
+      values.concurrency,
+      (raw) => parseWhole('--concurrency', raw),
+      base.concurrency,
+    ),
+    ignoreStatuses: option(values['ignore-status'], parseStatuses, base.ignoreStatuses),
   };
   return {
     scenario,
     libraries: option(values.library, (raw) => parseLibraries(raw, known), [...known]),
     port: option(values.port, parsePort, DEFAULT_PORT),
     output: values.json ? 'json' : values['seed-format'] ? 'seed' : 'table',
+    report: values.report,
     help: values.help ?? false,
   };
 }

@@ -4,6 +4,7 @@ import { statePainter } from '../report/color.ts';
 import { formatJsonTrace } from '../report/json-trace.ts';
 import { formatSeedRuns } from '../report/seed-format.ts';
 import { summaryTable, tableHeader, tableRow } from '../report/side-by-side.ts';
+import { writeTimelineReport } from '../report/timeline-html.ts';
 import { runScenario } from '../scenario/run-scenario.ts';
 import { formatSchedule } from '../scenario/scenario.ts';
 import { LAB_USAGE, parseLabOptions } from './lab-options.ts';
@@ -51,6 +52,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (options.output === 'table') {
       if (trace.interrupted) console.log('Interrupted: the summary covers the calls made so far.');
       console.log(`\n${summaryTable(trace)}`);
+    }
+    if (options.report) {
+      await writeTimelineReport(trace, options.report);
+      if (options.output !== 'json') console.log(`\nTimeline report written to ${options.report}`);
     }
     return trace.interrupted ? 130 : 0;
   } finally {

@@ -26,7 +26,12 @@ export function tableRow(
 }
 
 function lane(records: readonly CallRecord[], paint: Paint): string {
-  const last = records.at(-1);
+  // The state to show is the one after the last of the callers finished.
+  const last = records.reduce<CallRecord | undefined>(
+    (latest, record) =>
+      !latest || record.at + record.latency >= latest.at + latest.latency ? record : latest,
+    undefined,
+  );
   if (!last) return ''.padEnd(LANE_WIDTH);
   const outcome = records.length === 1 ? last.outcome : countOutcomes(records);
   const state = paint(last.state, last.state.padEnd(9));

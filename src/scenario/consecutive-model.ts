@@ -1,5 +1,5 @@
-import type { CircuitState } from '../../src/breakers/breaker.ts';
-import type { Phase } from '../../src/scenario/scenario.ts';
+import type { CircuitState } from '../breakers/breaker.ts';
+import { serverModeOf, type Scenario } from './scenario.ts';
 
 export interface ModelCall {
   call: number;
@@ -8,41 +8,73 @@ export interface ModelCall {
   trial: boolean;
 }
 
+/** When a call started and how long it took, in scenario seconds. */
+export interface CallTiming {
+  at: number;
+  latency: number;
+}
+
 /**
- * What "open after N consecutive failures, stay open T seconds, one trial call" predicts for a
- * schedule of on/off phases with calls `delay` apart (call k at (k-1) x delay). Worked out here so
- * that tests state the expectation independently of any library.
+ * What "open after N consecutive failures, stay open T seconds, one trial call" predicts, call by
+ * call. With `timeline` (a run's real call times) it predicts for that run, so drift and stalls
+ * cannot make a library look wrong; without it call k starts at (k-1) x delay and takes no time. This is the meaning the lab asks of every library; a library
+ * whose trace differs from it is doing something else, and the matrix says what.
+ * Returns undefined where the model cannot predict: concurrent callers, `flaky`, ignored statuses.
  */
 export function consecutiveModel(
-  schedule: readonly Phase[],
-  failures: number,
-  resetTimeout: number,
-  delay: number,
-): ModelCall[] {
+  scenario: Pick<Scenario, 'schedule' | 'failures' | 'resetTimeout' | 'delay' | 'requestTimeout'> &
+    Partial<Pick<Scenario, 'concurrency' | 'ignoreStatuses'>>,
+  timeline?: readonly CallTiming[],
+): ModelCall[] | undefined {
+  if ((scenario.concurrency ?? 1) > 1 || (scenario.ignoreStatuses ?? []).length > 0)
+    return undefined;
   const calls: ModelCall[] = [];
   let state: CircuitState = 'closed';
   let consecutive = 0;
   let openedAt = 0;
   let call = 0;
-  for (const phase of schedule) {
+  for (const phase of scenario.schedule) {
+    const healthy = answersInTime(phase.server, scenario.requestTimeout);
+    if (healthy === undefined) return undefined;
     for (let i = 0; i < phase.calls; i += 1) {
       call += 1;
-      const t = (call - 1) * delay;
-      const serverOk = phase.server === 'on';
-      if (state === 'open' && t - openedAt < resetTimeout) {
+      const timing = timeline?.[call - 1];
+      const t = timing ? timing.at : (call - 1) * scenario.delay;
+      if (state === 'open' && t - openedAt < scenario.resetTimeout) {
         calls.push({ call, outcome: 'rejected', state, trial: false });
         continue;
       }
       const trial = state === 'open';
-      if (serverOk) {
+      if (healthy) {
         state = 'closed';
         consecutive = 0;
-      } else if (trial || ++consecutive >= failures) {
+      } else if (trial || ++consecutive >= scenario.failures) {
         state = 'open';
-        openedAt = t;
+        openedAt = t + (timing?.latency ?? 0);
       }
-      calls.push({ call, outcome: serverOk ? 'success' : 'failure', state, trial });
+      calls.push({ call, outcome: healthy ? 'success' : 'failure', state, trial });
     }
   }
   return calls;
+}
+
+/** Whether a call gets a 2xx within the request timeout; undefined where it is a matter of chance. */
+function answersInTime(
+  setting: Scenario['schedule'][number]['server'],
+  requestTimeout: number,
+): boolean | undefined {
+  const mode = serverModeOf(setting);
+  switch (mode?.kind) {
+    case undefined:
+    case 'hang':
+    case 'reset':
+    case 'error':
+      return false;
+    case 'up':
+      return true;
+    case 'slow':
+      return mode.ms / 1000 < requestTimeout;
+    case 'flaky':
+      return mode.rate === 0 ? true : mode.rate === 1 ? false : undefined;
+  }
 }

@@ -7,6 +7,7 @@ import {
 } from '../breakers/breaker.ts';
 import { CircuitWatch } from '../breakers/circuit-watch.ts';
 import { fetchGreeting, isRequestFailedError } from '../http/fetch-greeting.ts';
+import type { ServerMode } from '../server/server-mode.ts';
 import { ServerSwitch } from '../server/server-switch.ts';
 import { serverModeOf, type Phase, type Scenario, type ServerSetting } from './scenario.ts';
 import type { CallRecord, LibraryRun, Outcome, ServerSpan, StateSpan, Trace } from './trace.ts';
@@ -83,7 +84,7 @@ export async function runScenario(options: RunOptions): Promise<Trace> {
 
   try {
     phases: for (const [index, phase] of scenario.schedule.entries()) {
-      const mode = serverModeOf(phase.server);
+      const mode = scaleMode(serverModeOf(phase.server), scenario.speed);
       if (mode) await server.turnOn(mode);
       else await server.turnOff();
       const phaseStart = since(now());
@@ -202,6 +203,11 @@ function stateSpans(
   }
   spans.push({ state, from: toSeconds(from - start), to: toSeconds(end - start) });
   return spans;
+}
+
+/** A slow server's delay is scenario time too: at 10x, `slow=800` answers after 80 ms. */
+function scaleMode(mode: ServerMode | undefined, speed: number): ServerMode | undefined {
+  return mode?.kind === 'slow' ? { kind: 'slow', ms: mode.ms / speed } : mode;
 }
 
 /** The error filter for a scenario's ignored statuses: the same function every library gets. */

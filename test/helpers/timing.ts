@@ -9,7 +9,7 @@ export const SPEED = 10;
 export const TIME_TILL_OPEN_TOLERANCE = 0.35;
 
 /** Slack for a real-time wait in a server test, in milliseconds. */
-export const REAL_TIME_SLACK_MS = 150;
+export const REAL_TIME_SLACK_MS = 250;
 
 export function within(actual: number, expected: number, tolerance: number): boolean {
   return Math.abs(actual - expected) <= tolerance;

@@ -1,0 +1,94 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { dirname, relative } from 'node:path';
+import { LIBRARIES } from '../breakers/libraries.ts';
+import { renderMatrixDoc } from '../matrix/matrix-doc.ts';
+import { loadScenarioFolder, runMatrix } from '../matrix/run-matrix.ts';
+import { renderTimelinePage } from '../report/timeline-html.ts';
+import { isMain, runMain } from './main-guard.ts';
+import { parsePositive } from './numbers.ts';
+import { parseCommandLine } from './parse-command-line.ts';
+import { UsageError } from './usage-error.ts';
+
+const USAGE = `Usage: npm run matrix -- [options]
+
+Runs every scenario in scenarios/ for every library and writes the behaviour matrix (Markdown)
+and one HTML page with the timeline of every run.
+
+Options:
+  --speed <x>        run every scenario x times faster (default 10)
+  --only <ids>       comma list of scenario ids (file names without .json) to run (default: all)
+  --scenarios <dir>  folder of scenario files (default scenarios)
+  --out <file>       the matrix (default docs/behaviour-matrix.md)
+  --report <file>    the timelines page (default docs/behaviour-timelines.html)
+  --help             show this help`;
+
+const VALID = '--speed, --only, --scenarios, --out, --report, --help';
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const string = { type: 'string' } as const;
+  const { values } = parseCommandLine(
+    argv,
+    {
+      speed: string,
+      only: string,
+      scenarios: string,
+      out: string,
+      report: string,
+      help: { type: 'boolean' },
+    },
+    VALID,
+  );
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const speed = values.speed === undefined ? 10 : parsePositive('--speed', values.speed);
+  const folder = values.scenarios ?? 'scenarios';
+  const out = values.out ?? 'docs/behaviour-matrix.md';
+  const report = values.report ?? 'docs/behaviour-timelines.html';
+  let files = loadScenarioFolder(folder);
+  if (values.only !== undefined) {
+    const ids = values.only.split(',').map((id) => id.trim());
+    const unknown = ids.filter((id) => !files.some((file) => file.id === id));
+    if (unknown.length > 0) {
+      throw new UsageError(
+        `--only: no scenario "${unknown.join('", "')}" in ${folder}; valid: ${files.map((file) => file.id).join(', ')}`,
+      );
+    }
+    files = files.filter((file) => ids.includes(file.id));
+  }
+
+  const rows = await runMatrix({
+    files,
+    libraries: Object.values(LIBRARIES),
+    speed,
+    onProgress: ({ index, total, id, done }) => {
+      const step = `[${index + 1}/${total}] ${id}`;
+      console.error(done ? `${step}: done in ${done.seconds.toFixed(1)} s` : `${step}: running...`);
+    },
+  });
+  await mkdir(dirname(report), { recursive: true });
+  await writeFile(
+    report,
+    renderTimelinePage(
+      rows.map((row) => ({ heading: `${row.file.title} (${row.file.id})`, trace: row.trace })),
+      'Behaviour matrix: the timeline of every run',
+    ),
+  );
+  await mkdir(dirname(out), { recursive: true });
+  await writeFile(
+    out,
+    renderMatrixDoc(rows, {
+      speed,
+      generatedAt: new Date(),
+      node: process.versions.node,
+      cpu: `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}`,
+      timelines: relative(dirname(out), report),
+    }),
+  );
+  console.error(`Wrote ${out} and ${report}`);
+  return 0;
+}
+
+if (isMain(import.meta.url)) await runMain(() => main(process.argv.slice(2)));

@@ -1,0 +1,171 @@
+import { consecutiveModel } from '../scenario/consecutive-model.ts';
+import type { CallRecord, Trace } from '../scenario/trace.ts';
+import { median, runFacts, seconds, type RunFacts } from './facts.ts';
+import type { Mechanism } from './notes.ts';
+
+/** One cell of the matrix: what happened, in numbers and few words, and why if it surprises. */
+export interface Cell {
+  text: string;
+  /** Set when the run departs from the lab's common meaning; the note explains the mechanism. */
+  surprise?: { fact: string; mechanism?: Mechanism };
+}
+
+type CellMaker = (facts: RunFacts, trace: Trace) => Cell;
+
+/** Cell makers by scenario id (the file name in scenarios/); others get the model comparison. */
+const MAKERS: Record<string, CellMaker> = {
+  slow: (facts, trace) => {
+    const timeouts = facts.calls.filter((record) => record.error?.includes('no answer within'));
+    const waited = median(timeouts.map((record) => record.latency));
+    return withModel(
+      facts,
+      trace,
+      facts.firstOpenCall === undefined
+        ? `never opened; ${timeouts.length} timeouts`
+        : `timeouts count: opened after ${facts.failuresBeforeOpen} timeouts of ${seconds(waited ?? 0)}; ${facts.rejected} rejected`,
+    );
+  },
+  hang: (facts, trace) => {
+    const before = facts.calls.filter(
+      (record) => facts.firstOpenCall === undefined || record.call <= facts.firstOpenCall,
+    );
+    const waited = median(
+      before.filter((record) => record.outcome === 'failure').map((record) => record.latency),
+    );
+    return withModel(
+      facts,
+      trace,
+      `${facts.failuresBeforeOpen} calls waited ${seconds(waited ?? 0)} each (the request timeout); ` +
+        `then ${facts.rejected} rejected in ≤ ${formatMs(facts.slowestRejectionMs)}`,
+    );
+  },
+  'http-503': (facts, trace) =>
+    withModel(
+      facts,
+      trace,
+      facts.firstOpenCall === undefined
+        ? 'never opened on 503'
+        : `opened after ${facts.failuresBeforeOpen} × 503; ${facts.rejected} rejected; ${facts.trials} trials`,
+    ),
+  'ignored-404': (facts) => {
+    const ignored = facts.calls.filter((record) => record.outcome === 'ignored').length;
+    return facts.opened === 0
+      ? { text: `stayed closed: ${ignored} × 404 returned to the caller, none counted` }
+      : {
+          text: `opened after ${facts.failuresBeforeOpen} × 404`,
+          surprise: { fact: 'the error filter did not keep 404 from counting' },
+        };
+  },
+  'concurrent-trial': concurrentTrialCell,
+  'long-outage': (facts, trace) =>
+    withModel(
+      facts,
+      trace,
+      `${facts.trials} trials reached the dead server; ${facts.rejected} rejected`,
+    ),
+};
+
+export function makeCell(scenarioId: string, trace: Trace, library: string): Cell {
+  const run = trace.runs.find((candidate) => candidate.library === library);
+  if (!run) return { text: 'not run' };
+  const facts = runFacts(trace, run);
+  const maker = MAKERS[scenarioId];
+  if (maker) return maker(facts, trace);
+  return withModel(facts, trace, defaultText(facts));
+}
+
+function defaultText(facts: RunFacts): string {
+  const closes = closingCalls(facts.calls);
+  const parts = [
+    facts.firstOpenCall === undefined
+      ? 'never opened'
+      : `opened ${times(facts.opened)} (first at call ${facts.firstOpenCall})`,
+    `${facts.trials} ${facts.trials === 1 ? 'trial' : 'trials'}`,
+    `${facts.sentWhileUnhealthy} calls sent while the server was down`,
+  ];
+  if (closes.length > 0) parts.push(`closed at call ${closes.join(', ')}`);
+  return parts.join('; ');
+}
+
+/** Compares the run with the consecutive-failure model and turns a difference into a surprise. */
+function withModel(facts: RunFacts, trace: Trace, text: string): Cell {
+  const model = consecutiveModel(trace.scenario, facts.calls);
+  if (!model) return { text };
+  const differs = facts.calls.filter((record, index) => {
+    const expected = model[index];
+    return !expected || expected.outcome !== record.outcome || expected.state !== record.state;
+  });
+  const first = differs[0];
+  if (!first) return { text: `${text} (as the model)` };
+  const expected = model[first.call - 1];
+  const fact =
+    `from call ${first.call}: ${first.outcome}, ${first.state} where the model gives ` +
+    `${expected?.outcome ?? '-'}, ${expected?.state ?? '-'} (${differs.length} of ${facts.calls.length} calls differ)`;
+  return {
+    text,
+    surprise: {
+      fact,
+      ...(facts.library === 'opossum' ? { mechanism: 'opossumWindow' as const } : {}),
+    },
+  };
+}
+
+/** Every library's cell for one scenario's trace. */
+export function makeCells(scenarioId: string, trace: Trace): Map<string, Cell> {
+  return new Map(trace.runs.map((run) => [run.library, makeCell(scenarioId, trace, run.library)]));
+}
+
+function concurrentTrialCell(facts: RunFacts): Cell {
+  const trialCall = facts.calls.find((record) => record.trial)?.call;
+  if (trialCall === undefined) return { text: 'no trial call' };
+  const batch = facts.calls.filter((record) => record.call === trialCall);
+  const trials = batch.filter((record) => record.trial);
+  const rejected = batch.filter((record) => record.outcome === 'rejected');
+  const held = batch.filter((record) => !record.trial && record.outcome !== 'rejected');
+  const trialLatency = median(trials.map((record) => record.latency)) ?? 0;
+  const parts = [
+    `${trials.length} ${trials.length === 1 ? 'trial' : 'trials'} (${seconds(trialLatency)})`,
+  ];
+  if (rejected.length > 0) {
+    const slowest = Math.max(...rejected.map((record) => record.latency));
+    parts.push(`${rejected.length} rejected at once (≤ ${seconds(slowest)})`);
+  }
+  if (held.length > 0) {
+    const waited = median(held.map((record) => record.latency)) ?? 0;
+    parts.push(
+      `${held.length} waited for the trial, then reached the server (${seconds(waited)} in all)`,
+    );
+  }
+  const text = parts.join('; ');
+  if (held.length > 0) {
+    return {
+      text,
+      surprise: {
+        fact: `${held.length} callers were held, not rejected`,
+        mechanism: 'cockatielHeld',
+      },
+    };
+  }
+  if (trials.length > 1)
+    return { text, surprise: { fact: `${trials.length} trial calls at once` } };
+  return { text };
+}
+
+function closingCalls(calls: readonly CallRecord[]): number[] {
+  const closes: number[] = [];
+  let previous = 'closed';
+  for (const record of calls) {
+    if (record.state === 'closed' && previous !== 'closed') closes.push(record.call);
+    previous = record.state;
+  }
+  return closes;
+}
+
+function times(count: number): string {
+  return count === 1 ? 'once' : `${count}×`;
+}
+
+function formatMs(ms: number | undefined): string {
+  if (ms === undefined) return '-';
+  return ms < 1 ? `${ms.toFixed(2)} ms` : `${ms.toFixed(1)} ms`;
+}

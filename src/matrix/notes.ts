@@ -1,0 +1,23 @@
+/**
+ * Why a library departs from "N consecutive failures, T seconds open, one trial", with a pointer
+ * into its options or source. A note is attached to a cell only when that cell's measured run
+ * shows the departure.
+ */
+export const MECHANISMS = {
+  opossumWindow:
+    'opossum opens on a failure *percentage* over its rolling window (`rollingCountTimeout`, 10 s by default, ' +
+    'scaled with the speed) and does not clear the window when the circuit closes; rejected calls count as ' +
+    '`fires` in the denominator. With `errorThresholdPercentage: 99` (the nearest setting to "all of the last N ' +
+    'failed"), successes and rejections still in the window keep new failures under the threshold. ' +
+    'See `fail()` in opossum `lib/circuit.js` and the buckets in `lib/status.js`.',
+  cockatielHeld:
+    'cockatiel lets one trial through and makes every other caller *await* it instead of failing fast ' +
+    '(`CircuitBreakerPolicy.execute`, case `HalfOpen`: `await state.test`, then it executes the call again). ' +
+    'When the trial succeeds, all of them hit the recovering server at once.',
+  lazyHalfOpen:
+    'cockatiel decides "half-open" only when a call arrives after `halfOpenAfter` (it compares `Date.now()` ' +
+    'with the time it opened), so it is never seen half-open between calls; opossum and mollitia move to ' +
+    'half-open on a timer (`resetTimeout`, `openStateDelay`) and wait there for the next call.',
+} as const;
+
+export type Mechanism = keyof typeof MECHANISMS;

@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { UsageError } from '../cli/usage-error.ts';
+import { parseSchedule, SEED_SCENARIO, type Scenario } from './scenario.ts';
+
+/** A scenario as data (`scenarios/*.json`): the settings plus the question it asks. */
+export interface ScenarioFile {
+  /** The file name without `.json`. */
+  id: string;
+  title: string;
+  question: string;
+  /** Everything but `speed`, which is the runner's choice. */
+  scenario: Omit<Scenario, 'speed'>;
+}
+
+const NUMBER_FIELDS = [
+  'failures',
+  'resetTimeout',
+  'delay',
+  'requestTimeout',
+  'concurrency',
+] as const;
+const WHOLE_FIELDS: readonly string[] = ['failures', 'concurrency'];
+const KNOWN_FIELDS = new Set(['title', 'question', 'schedule', 'ignoreStatuses', ...NUMBER_FIELDS]);
+
+/** Reads and checks a scenario file; a bad file is a UsageError naming the file, field and value. */
+export function loadScenarioFile(path: string): ScenarioFile {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    const why =
+      (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'no such file'
+        : (error as Error).message;
+    throw new UsageError(`--scenario ${path}: ${why}`);
+  }
+  const bad = (what: string) => new UsageError(`--scenario ${path}: ${what}`);
+  if (!data || typeof data !== 'object' || Array.isArray(data)) throw bad('expected a JSON object');
+  const fields = data as Record<string, unknown>;
+  for (const key of Object.keys(fields)) {
+    if (!KNOWN_FIELDS.has(key))
+      throw bad(`unknown field "${key}"; valid: ${[...KNOWN_FIELDS].join(', ')}`);
+  }
+  const text = (key: string): string => {
+    const value = fields[key];
+    if (typeof value !== 'string' || value.trim() === '')
+      throw bad(`"${key}" must be a non-empty string, got ${JSON.stringify(value)}`);
+    return value;
+  };
+  const number = (key: (typeof NUMBER_FIELDS)[number]): number => {
+    const value = fields[key] ?? (key === 'concurrency' ? 1 : SEED_SCENARIO[key]);
+    const whole = WHOLE_FIELDS.includes(key);
+    if (typeof value !== 'number' || !(value > 0) || (whole && !Number.isInteger(value))) {
+      throw bad(
+        `"${key}" must be ${whole ? 'a whole number >= 1' : 'a number > 0'}, got ${JSON.stringify(value)}`,
+      );
+    }
+    return value;
+  };
+  const ignore = fields['ignoreStatuses'] ?? [];
+  if (
+    !Array.isArray(ignore) ||
+    !ignore.every((status) => Number.isInteger(status) && status >= 400 && status <= 599)
+  ) {
+    throw bad(
+      `"ignoreStatuses" must be a list of HTTP statuses 400-599, got ${JSON.stringify(ignore)}`,
+    );
+  }
+  let schedule;
+  try {
+    schedule = parseSchedule(text('schedule'));
+  } catch (error) {
+    throw bad((error as Error).message.replace(/^--schedule: /, 'schedule: '));
+  }
+  return {
+    id: basename(path).replace(/\.json$/, ''),
+    title: text('title'),
+    question: text('question'),
+    scenario: {
+      failures: number('failures'),
+      resetTimeout: number('resetTimeout'),
+      delay: number('delay'),
+      requestTimeout: number('requestTimeout'),
+      concurrency: number('concurrency'),
+      schedule,
+      ignoreStatuses: ignore as number[],
+    },
+  };
+}
