@@ -4,7 +4,7 @@ import { dirname, relative } from 'node:path';
 import { LIBRARIES } from '../breakers/libraries.ts';
 import { renderMatrixDoc } from '../matrix/matrix-doc.ts';
 import { loadScenarioFolder, runMatrix } from '../matrix/run-matrix.ts';
-import { renderTimelinePage } from '../report/timeline-html.ts';
+import { writeTimelinePage } from '../report/timeline-html.ts';
 import { isMain, runMain } from './main-guard.ts';
 import { parsePositive } from './numbers.ts';
 import { parseCommandLine } from './parse-command-line.ts';
@@ -68,13 +68,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       console.error(done ? `${step}: done in ${done.seconds.toFixed(1)} s` : `${step}: running...`);
     },
   });
-  await mkdir(dirname(report), { recursive: true });
-  await writeFile(
+  await writeTimelinePage(
+    rows.map((row) => ({
+      heading: `${row.file.title} (${row.file.id})`,
+      note: row.file.question,
+      trace: row.trace,
+    })),
+    'Behaviour matrix: the timeline of every run',
     report,
-    renderTimelinePage(
-      rows.map((row) => ({ heading: `${row.file.title} (${row.file.id})`, trace: row.trace })),
-      'Behaviour matrix: the timeline of every run',
-    ),
   );
   await mkdir(dirname(out), { recursive: true });
   await writeFile(
