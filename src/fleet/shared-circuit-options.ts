@@ -16,6 +16,11 @@ export interface SharedCircuitOptions extends BreakerSettings {
   trialLeaseMs?: number;
   /** A Redis command slower than this counts as Redis unreachable. Default 500 ms. */
   redisTimeoutMs?: number;
+  /**
+   * How long the first connection may take before the circuit starts on its local breaker (calls
+   * made meanwhile wait for it). A refused connection does not wait. Default 2000 ms.
+   */
+  connectTimeoutMs?: number;
   /** Where the one line about Redis going away (and coming back) goes. Default `console.error`. */
   log?: (line: string) => void;
   /** Clock for the in-memory state. Default `performance.now()`. */
@@ -33,6 +38,7 @@ export interface ResolvedOptions {
   resetTimeoutMs: number;
   trialLeaseMs: number;
   redisTimeoutMs: number;
+  connectTimeoutMs: number;
   isFailure: (error: unknown) => boolean;
   settings: BreakerSettings;
   log: (line: string) => void;
@@ -77,6 +83,7 @@ export function resolveOptions(options: SharedCircuitOptions): ResolvedOptions {
     resetTimeoutMs,
     trialLeaseMs: positive('trialLeaseMs', options.trialLeaseMs ?? resetTimeoutMs),
     redisTimeoutMs: positive('redisTimeoutMs', options.redisTimeoutMs ?? 500),
+    connectTimeoutMs: positive('connectTimeoutMs', options.connectTimeoutMs ?? 2000),
     isFailure: options.isFailure ?? (() => true),
     settings,
     log: options.log ?? ((line) => console.error(line)),

@@ -18,6 +18,9 @@ import {
 } from './shared-circuit-options.ts';
 import { parseSnapshot, type Snapshot, type TrialReply } from './snapshot.ts';
 
+/** While on the local breaker, how often to check whether Redis answers again. */
+const RESUME_EVERY_MS = 1000;
+
 const read = new LuaScript(READ_SCRIPT);
 const failure = new LuaScript(FAILURE_SCRIPT);
 const success = new LuaScript(SUCCESS_SCRIPT);
@@ -62,13 +65,14 @@ export class SharedCircuit implements Breaker {
   #settleReady: (mode: 'shared' | 'local') => void = () => {};
   readonly #ready: Promise<'shared' | 'local'>;
   #startupTimer: NodeJS.Timeout | undefined;
+  #resumeTimer: NodeJS.Timeout | undefined;
 
   constructor(options: SharedCircuitOptions) {
     this.#options = resolveOptions(options);
     this.#keys = circuitKeys(this.#options.namespace, this.#options.name);
     this.#ready = new Promise((resolve) => (this.#settleReady = resolve));
     const redisOptions = {
-      connectTimeout: this.#options.redisTimeoutMs * 2,
+      connectTimeout: this.#options.connectTimeoutMs,
       // Fail at once while disconnected (the local breaker takes over) instead of queueing.
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
@@ -98,8 +102,8 @@ export class SharedCircuit implements Breaker {
     });
     // A host that accepts the connection but never answers would leave the circuit connecting.
     this.#startupTimer = setTimeout(
-      () => this.#lose('no answer'),
-      this.#options.redisTimeoutMs * 4,
+      () => this.#lose(`no answer within ${this.#options.connectTimeoutMs} ms`),
+      this.#options.connectTimeoutMs,
     );
     this.#startupTimer.unref();
   }
@@ -158,6 +162,7 @@ export class SharedCircuit implements Breaker {
     const previous = this.#backend;
     this.#backend = { kind: 'disposed' };
     clearTimeout(this.#startupTimer);
+    clearInterval(this.#resumeTimer);
     this.#settleReady('local');
     if (previous.kind === 'local') await previous.breaker.dispose();
     await Promise.all([closeConnection(this.#command), closeConnection(this.#subscriber)]);
@@ -299,6 +304,7 @@ export class SharedCircuit implements Breaker {
       // Taken whatever its version: a restarted Redis starts again at version 0.
       this.#setBackend({ kind: 'shared', view: this.#toView(parseSnapshot(String(reply))) });
       clearTimeout(this.#startupTimer);
+      clearInterval(this.#resumeTimer);
       this.#settleReady('shared');
       if (wasLocal) {
         this.#options.log(
@@ -324,6 +330,14 @@ export class SharedCircuit implements Breaker {
     });
     this.#setBackend({ kind: 'local', breaker });
     this.#settleReady('local');
+    // A reconnection resumes the shared state ('ready'); a timed-out command leaves the connection
+    // up and brings no 'ready', so also try again now and then.
+    this.#resumeTimer = setInterval(() => {
+      if (this.#command.status === 'ready' && this.#subscriber.status === 'ready') {
+        void this.#onReady();
+      }
+    }, RESUME_EVERY_MS);
+    this.#resumeTimer.unref();
     this.#options.log(
       `fleet: Redis at ${redactUrl(this.#options.redisUrl)} unreachable (${reason}); circuit "${this.#options.name}" carries on with a local breaker`,
     );

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { startRedisServer, type RedisServer } from '../../src/fleet/redis-server.ts';
 import { SharedCircuit } from '../../src/fleet/shared-circuit.ts';
 import type { SharedCircuitOptions } from '../../src/fleet/shared-circuit-options.ts';
+import { FLEET_DEADLINE_MS } from './timing.ts';
 
 /**
  * The Redis the fleet tests share: REDIS_URL when set (CI starts one, see .ci/run), otherwise a
@@ -51,7 +52,13 @@ export async function connectedCircuit(
   t: TestContext,
   options: SharedCircuitOptions,
 ): Promise<SharedCircuit> {
-  const circuit = new SharedCircuit({ log: () => {}, ...options });
+  // Generous Redis timeouts: on a loaded CI machine a slow reply must not pass for an outage.
+  const circuit = new SharedCircuit({
+    log: () => {},
+    redisTimeoutMs: FLEET_DEADLINE_MS,
+    connectTimeoutMs: FLEET_DEADLINE_MS,
+    ...options,
+  });
   cleanUp(t, () => circuit.dispose());
   const mode = await circuit.ready();
   if (mode !== 'shared') throw new Error(`circuit ${options.name} did not reach Redis`);
