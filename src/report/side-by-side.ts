@@ -35,7 +35,7 @@ function lane(records: readonly CallRecord[], paint: Paint): string {
   if (!last) return ''.padEnd(LANE_WIDTH);
   const outcome = records.length === 1 ? last.outcome : countOutcomes(records);
   const state = paint(last.state, last.state.padEnd(9));
-  const retry = last.timeTillRetry.toFixed(1).padStart(5);
+  const retry = oneDecimal(last.timeTillRetry).padStart(5);
   return `${outcome.padEnd(11)} ${state} ${retry}  `;
 }
 
@@ -46,6 +46,12 @@ function countOutcomes(records: readonly CallRecord[]): string {
   const counts = new Map<Outcome, number>();
   for (const record of records) counts.set(record.outcome, (counts.get(record.outcome) ?? 0) + 1);
   return [...counts].map(([outcome, count]) => `${count}${LETTER[outcome]}`).join(' ');
+}
+
+/** `-0.03` prints as `0.0`, not `-0.0`. */
+function oneDecimal(value: number): string {
+  const text = value.toFixed(1);
+  return text === '-0.0' ? '0.0' : text;
 }
 
 /** The per-library summary after a run. */
