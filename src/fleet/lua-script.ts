@@ -12,6 +12,11 @@ export class LuaScript {
     this.sha = createHash('sha1').update(source).digest('hex');
   }
 
+  /** Makes Redis know the script, so the first transition needs no second round trip. */
+  async load(redis: Redis): Promise<void> {
+    await redis.script('LOAD', this.source);
+  }
+
   async run(
     redis: Redis,
     keys: readonly string[],

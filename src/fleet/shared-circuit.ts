@@ -25,6 +25,7 @@ const read = new LuaScript(READ_SCRIPT);
 const failure = new LuaScript(FAILURE_SCRIPT);
 const success = new LuaScript(SUCCESS_SCRIPT);
 const trial = new LuaScript(TRIAL_SCRIPT);
+const SCRIPTS = [read, failure, success, trial];
 
 /** What this process knows of the shared state, kept in memory so a closed circuit costs no round trip. */
 type View =
@@ -58,6 +59,8 @@ export class SharedCircuit implements Breaker {
   readonly #listeners = new StateListeners();
   #backend: Backend = { kind: 'connecting' };
   #subscribed = false;
+  #syncing = false;
+  #resetting = false;
   /** Local single flight: until then, this process is asking for or running the trial. */
   #trialUntil = Number.NEGATIVE_INFINITY;
   /** Bumped on every connection change, so a sync that finishes late cannot undo a newer loss. */
@@ -177,10 +180,13 @@ export class SharedCircuit implements Breaker {
       if (this.#options.isFailure(error)) await this.#run(failure, [this.#options.failures, '']);
       throw error;
     }
-    // Reset the fleet's count of consecutive failures, without making the caller wait for it.
+    // Reset the fleet's count of consecutive failures, without making the caller wait for it;
+    // one reset in flight at a time, or a burst of successes would each send one.
     const backend = this.#backend;
-    if (backend.kind === 'shared' && backend.view.state === 'closed' && backend.view.failures > 0) {
-      void this.#run(success, ['']);
+    const view = backend.kind === 'shared' ? backend.view : undefined;
+    if (view?.state === 'closed' && view.failures > 0 && !this.#resetting) {
+      this.#resetting = true;
+      void this.#run(success, ['']).finally(() => (this.#resetting = false));
     }
     return value;
   }
@@ -285,8 +291,14 @@ export class SharedCircuit implements Breaker {
     }
   }
 
-  /** Both connections are up: subscribe, then read the state that changed while we were away. */
+  /**
+   * A connection is (back) up. Once both are: subscribe, load the scripts (a restarted Redis has
+   * forgotten them), then read the state that changed while we were away. One at a time: a second
+   * 'ready' during a sync is covered by that sync, which checks both connections after subscribing.
+   */
   async #onReady(): Promise<void> {
+    if (this.#syncing) return;
+    this.#syncing = true;
     const generation = ++this.#generation;
     try {
       if (!this.#subscribed && this.#subscriber.status === 'ready') {
@@ -294,6 +306,7 @@ export class SharedCircuit implements Breaker {
         this.#subscribed = true;
       }
       if (!this.#subscribed || this.#command.status !== 'ready') return;
+      await Promise.all(SCRIPTS.map((script) => script.load(this.#command)));
       const reply = await read.run(
         this.#command,
         [this.#keys.state, this.#keys.lease],
@@ -313,6 +326,8 @@ export class SharedCircuit implements Breaker {
       }
     } catch (error) {
       if (generation === this.#generation) this.#lose(describeRedisError(error));
+    } finally {
+      this.#syncing = false;
     }
   }
 
