@@ -62,11 +62,12 @@ export function renderMatrixDoc(rows: readonly MatrixRow[], context: MatrixDocCo
     });
     lines.push(`| ${questionCell(row)} | ${cells.join(' | ')} |`);
   }
-  const seed = rows.find((row) => row.file.id === 'seed');
-  if (seed) {
-    const cells = halfOpenCells(seed.trace);
+  // The flapping run's reset timeout falls between calls, so a timer-driven half-open waits there.
+  const flapping = rows.find((row) => row.file.id === 'flapping');
+  if (flapping) {
+    const cells = halfOpenCells(flapping.trace);
     lines.push(
-      `| **Half-open, waiting** (from the seed run): how long does the circuit sit half-open in all? | ${libraries
+      `| **Half-open, waiting** (from the \`flapping\` run): how long is the circuit half-open in all, waiting for a call or for the trial? | ${libraries
         .map((library) => {
           const cell = cells.get(library.name);
           return cell ? mark(`Half-open, ${library.name}`, cell) : '-';
