@@ -148,7 +148,7 @@ export class SharedCircuit implements Breaker {
       case 'local':
         return this.#executeLocal(backend.breaker, action);
       case 'disposed':
-        throw new CircuitOpenError('fleet', { cause: new Error('circuit disposed') });
+        throw new Error(`fleet circuit "${this.#options.name}" was disposed`);
       case 'connecting':
         throw new Error('unreachable: ready() settled without a backend');
       case 'shared':
@@ -195,12 +195,8 @@ export class SharedCircuit implements Breaker {
   async #callTrial<T>(action: () => Promise<T>): Promise<T> {
     const token = randomUUID();
     this.#trialUntil = this.#options.now() + this.#options.trialLeaseMs;
-    let reply: TrialReply | undefined;
-    try {
-      reply = await this.#run(trial, [this.#options.trialLeaseMs, token]);
-    } finally {
-      if (!reply?.granted) this.#trialUntil = Number.NEGATIVE_INFINITY;
-    }
+    const reply = await this.#run(trial, [this.#options.trialLeaseMs, token]);
+    if (!reply?.granted) this.#trialUntil = Number.NEGATIVE_INFINITY;
     if (reply === undefined) {
       // Redis went away while asking: the local breaker, fresh, decides.
       const backend = this.#backend;

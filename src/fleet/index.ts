@@ -1,0 +1,18 @@
+/** The circuit shared across processes through Redis: the public surface, one explicit list. */
+export { SharedCircuit, type SharedCircuitMode } from './shared-circuit.ts';
+export {
+  FleetOptionsError,
+  isFleetOptionsError,
+  type SharedCircuitOptions,
+} from './shared-circuit-options.ts';
+export { fleet, fleetLibrary, type FleetLibraryOptions } from './fleet-library.ts';
+export { circuitKeys, type CircuitKeys } from './circuit-keys.ts';
+export {
+  DEFAULT_REDIS_URL,
+  isRedisUrlError,
+  probeRedis,
+  redisUrlFromEnv,
+  RedisUrlError,
+  type RedisProbe,
+} from './redis-url.ts';
+export { startRedisServer, type RedisServer, type RedisServerOptions } from './redis-server.ts';
