@@ -1,0 +1,22 @@
+/** The contract between the runner (`bench/run.ts`) and each benchmark file. */
+import type { Table } from './table.ts';
+
+export interface BenchContext {
+  /** Tiny samples so the whole suite runs in seconds: proves the code runs, figures mean nothing. */
+  quick: boolean;
+  /** A progress line for the person waiting (stderr), so stdout keeps only the tables. */
+  progress(line: string): void;
+}
+
+export interface BenchOutcome {
+  /** Written as `<out>/<name>.json` after the environment header. */
+  result: object;
+  /** Printed, and collected as Markdown for the README. */
+  tables: Table[];
+}
+
+export interface Benchmark {
+  /** Also the name of its result file and of its `--only` choice. */
+  readonly name: string;
+  run(context: BenchContext): Promise<BenchOutcome>;
+}

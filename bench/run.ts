@@ -1,0 +1,46 @@
+/**
+ * `npm run bench`: runs each benchmark in turn, prints its tables, writes `<out>/<name>.json`
+ * and `<out>/tables.md` (the same tables in Markdown, for the README).
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isMain, runMain } from '../src/cli/main-guard.ts';
+import { benchUsage, parseBenchOptions } from './bench-options.ts';
+import type { Benchmark } from './benchmark.ts';
+import { overhead } from './overhead.ts';
+import { describeEnvironment, environmentHeader, writeResult } from './record.ts';
+import { formatMarkdownTable, formatTable } from './table.ts';
+
+/** In the order they run: the quick in-process ones first, the long waits last. */
+export const BENCHMARKS: readonly Benchmark[] = [overhead];
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const names = BENCHMARKS.map((benchmark) => benchmark.name);
+  const options = parseBenchOptions(argv, names);
+  if (options.help) {
+    console.log(benchUsage(names));
+    return 0;
+  }
+  const environment = describeEnvironment(options.quick);
+  const started = performance.now();
+  console.log(environmentHeader(environment));
+  const markdown: string[] = [`<!-- ${environmentHeader(environment)} -->`];
+  for (const benchmark of BENCHMARKS) {
+    if (options.only && !options.only.includes(benchmark.name)) continue;
+    const outcome = await benchmark.run({
+      quick: options.quick,
+      progress: (line) => console.error(line),
+    });
+    for (const table of outcome.tables) {
+      console.log(`\n${formatTable(table)}`);
+      markdown.push(`### ${table.title}\n\n${formatMarkdownTable(table)}\n\n${table.note ?? ''}`);
+    }
+    const path = await writeResult(options.outDir, benchmark.name, environment, outcome.result);
+    console.log(`\nwrote ${path}`);
+  }
+  await writeFile(join(options.outDir, 'tables.md'), `${markdown.join('\n\n')}\n`);
+  console.log(`\nbench finished in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return 0;
+}
+
+if (isMain(import.meta.url)) await runMain(() => main(process.argv.slice(2)));
