@@ -71,6 +71,7 @@ type FollowerMessage = { type: 'ready' } | { type: 'open'; at: number; rejecting
 export async function runFleetPropagation(options: {
   quick: boolean;
 }): Promise<FleetPropagationResult> {
+  const loadAverage1m = Number((loadavg()[0] ?? 0).toFixed(2)); // how busy the machine was at the start
   const followers = options.quick ? 3 : 4;
   const trials = options.quick ? 30 : 300;
   let privateServer: RedisServer | undefined;
@@ -137,7 +138,7 @@ export async function runFleetPropagation(options: {
       node: process.version,
       cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
       cpus: cpus().length,
-      loadAverage1m: Number((loadavg()[0] ?? 0).toFixed(2)),
+      loadAverage1m,
       redis: await redisVersion(redisUrl),
       quick: options.quick,
       followers,

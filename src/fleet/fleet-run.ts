@@ -75,11 +75,12 @@ export async function runMode(mode: FleetMode, options: FleetRunOptions): Promis
     for (const worker of workers) worker.send({ type: 'start', at: startAt });
 
     await sleep(startAt - epochNow() + options.upMs);
-    await server.turnOff();
+    // Down from the moment the port starts closing: a call that meets the closing server failed too.
     const downAt = epochNow();
+    await server.turnOff();
     await sleep(options.downMs);
     await server.turnOn();
-    const upAt = epochNow();
+    const upAt = epochNow(); // back once it accepts connections again
     await allClosedSince(workers, upAt, options.resetTimeoutMs * 2 + 3000);
     await sleep(options.intervalMs * 2); // a few calls on the closed circuit, for the record
 
