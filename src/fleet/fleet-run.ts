@@ -68,8 +68,7 @@ export async function runMode(mode: FleetMode, options: FleetRunOptions): Promis
       }),
   );
   try {
-    const ready = await Promise.all(workers.map((worker) => worker.ready));
-    const fellBackAtStart = ready.map((message) => message.mode === 'local-fallback');
+    await Promise.all(workers.map((worker) => worker.ready));
     // Start together a little ahead, as tsx takes a moment to load in each worker.
     const startAt = epochNow() + 50;
     for (const worker of workers) worker.send({ type: 'start', at: startAt });
@@ -90,11 +89,7 @@ export async function runMode(mode: FleetMode, options: FleetRunOptions): Promis
       mode,
       downAt,
       upAt,
-      workers: done.map((result, i) => ({
-        index: i + 1,
-        fellBack: fellBackAtStart[i] === true,
-        ...result,
-      })),
+      workers: done.map((result, i) => ({ index: i + 1, ...result })),
     };
   } finally {
     await Promise.all(workers.map((worker) => worker.exit(5000)));

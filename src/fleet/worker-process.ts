@@ -3,7 +3,6 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { CircuitState } from '../breakers/breaker.ts';
 import type {
-  CallRecord,
   ParentMessage,
   TransitionRecord,
   WorkerConfig,
@@ -11,6 +10,8 @@ import type {
 } from './worker-protocol.ts';
 
 const WORKER_FILE = fileURLToPath(new URL('./worker.ts', import.meta.url));
+
+type MessageOf<K extends WorkerMessage['type']> = Extract<WorkerMessage, { type: K }>;
 
 /** Every worker still running, so an interrupted parent can take them down with it. */
 const running = new Set<ChildProcess>();
@@ -32,8 +33,8 @@ export function killAllWorkers(): void {
 /** One worker child process (worker.ts under tsx) and what it has reported so far. */
 export class WorkerProcess {
   readonly #child: ChildProcess;
-  readonly ready: Promise<WorkerMessage & { type: 'ready' }>;
-  readonly done: Promise<{ calls: CallRecord[]; transitions: TransitionRecord[] }>;
+  readonly ready: Promise<MessageOf<'ready'>>;
+  readonly done: Promise<MessageOf<'done'>>;
   readonly transitions: TransitionRecord[] = [];
 
   constructor(readonly config: WorkerConfig) {
@@ -50,19 +51,18 @@ export class WorkerProcess {
         `worker ${config.index} exited early (${signal ?? `exit code ${String(code)}`})`,
       );
     });
-    const messages = (type: WorkerMessage['type']) =>
-      new Promise<WorkerMessage>((resolve, reject) => {
-        const onMessage = (message: WorkerMessage) => {
-          if (message.type === type) resolve(message);
-        };
-        child.on('message', onMessage);
+    const first = <K extends WorkerMessage['type']>(type: K) =>
+      new Promise<MessageOf<K>>((resolve, reject) => {
+        child.on('message', (message: WorkerMessage) => {
+          if (message.type === type) resolve(message as MessageOf<K>);
+        });
         void exited.then(reject);
       });
     child.on('message', (message: WorkerMessage) => {
       if (message.type === 'state') this.transitions.push({ at: message.at, to: message.to });
     });
-    this.ready = messages('ready') as Promise<WorkerMessage & { type: 'ready' }>;
-    this.done = messages('done') as Promise<WorkerMessage & { type: 'done' }>;
+    this.ready = first('ready');
+    this.done = first('done');
     // Both are awaited later, maybe after the worker failed: not an unhandled rejection meanwhile.
     this.ready.catch(() => {});
     this.done.catch(() => {});

@@ -37,9 +37,15 @@ export interface TransitionRecord {
 export type ParentMessage = { type: 'start'; at: number } | { type: 'stop' };
 
 export type WorkerMessage =
-  | { type: 'ready'; mode: FleetMode | 'local-fallback' }
+  | { type: 'ready' }
   | { type: 'state'; at: number; to: CircuitState }
-  | { type: 'done'; calls: CallRecord[]; transitions: TransitionRecord[] };
+  | {
+      type: 'done';
+      calls: CallRecord[];
+      transitions: TransitionRecord[];
+      /** A shared-mode worker could not reach Redis at some point and used its local breaker. */
+      fellBack: boolean;
+    };
 
 /** Epoch milliseconds with sub-millisecond precision, comparable across processes on one machine. */
 export function epochNow(): number {

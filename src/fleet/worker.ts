@@ -48,11 +48,13 @@ process.on('message', (message: ParentMessage) => {
   if (message.type === 'stop') stopping = true;
 });
 
-const mode = breaker instanceof SharedCircuit ? await breaker.ready() : 'local';
-send({
-  type: 'ready',
-  mode: config.mode === 'shared' && mode === 'local' ? 'local-fallback' : mode,
-});
+let fellBack = false;
+const checkFallBack = () => {
+  if (breaker instanceof SharedCircuit && breaker.mode === 'local') fellBack = true;
+};
+if (breaker instanceof SharedCircuit) await breaker.ready();
+checkFallBack();
+send({ type: 'ready' });
 
 while (startAt === undefined && !stopping) await sleep(5);
 let next = (startAt ?? epochNow()) + config.offsetMs;
@@ -61,11 +63,12 @@ while (!stopping) {
   if (wait > 0) await sleep(wait);
   if (stopping) break;
   await callOnce();
+  checkFallBack();
   // Fixed rate; a call that overran skips the ticks it missed rather than bunching up.
   next += config.intervalMs * Math.max(1, Math.ceil((epochNow() - next) / config.intervalMs));
 }
 
-send({ type: 'done', calls, transitions });
+send({ type: 'done', calls, transitions, fellBack });
 await breaker.dispose();
 process.disconnect();
 
