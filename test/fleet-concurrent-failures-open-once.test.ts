@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { circuitKeys } from '../src/fleet/circuit-keys.ts';
-import { parseSnapshot } from '../src/fleet/snapshot.ts';
+import { parseSnapshot, type Snapshot } from '../src/fleet/snapshot.ts';
 import { connectedCircuit, inspector, redisUrl, uniqueNamespace } from './helpers/redis.ts';
 import { waitUntil } from './helpers/timing.ts';
 
@@ -16,13 +16,13 @@ async function fleetOfEight(t: TestContext, failures: number) {
     Array.from({ length: CLIENTS }, () => connectedCircuit(t, options)),
   );
   const keys = circuitKeys(namespace, 'payments');
-  const opened: string[] = [];
+  const published: Snapshot[] = [];
   const listener = inspector(t, url);
   await listener.subscribe(keys.channel);
   listener.on('message', (_channel: string, message: string) => {
-    if (parseSnapshot(message).state === 'open') opened.push(message);
+    published.push(parseSnapshot(message));
   });
-  return { clients, keys, redis: inspector(t, url), opened };
+  return { clients, keys, redis: inspector(t, url), published };
 }
 
 async function failAllAtOnce(
@@ -39,24 +39,29 @@ async function failAllAtOnce(
 }
 
 test('eight clients failing at once with a threshold of eight open the circuit exactly once, count exactly eight', async (t) => {
-  const { clients, keys, redis, opened } = await fleetOfEight(t, CLIENTS);
+  const { clients, keys, redis, published } = await fleetOfEight(t, CLIENTS);
   await failAllAtOnce(clients);
   const stored = await redis.hgetall(keys.state);
   assert.equal(stored['state'], 'open');
   assert.equal(stored['failures'], String(CLIENTS));
-  assert.equal(stored['version'], '1', 'one transition: closed -> open');
+  assert.equal(stored['version'], String(CLIENTS), 'one change per failure, none after');
+  await waitUntil('every change is published', () => published.length === CLIENTS);
+  assert.equal(published.filter((snapshot) => snapshot.state === 'open').length, 1, 'opened once');
   await waitUntil('every client sees the circuit open', () =>
     clients.every((client) => client.state === 'open'),
   );
-  await waitUntil('the open transition is published', () => opened.length > 0);
-  assert.equal(opened.length, 1);
 });
 
 test('eight clients failing at once with a threshold of three open it once and the count stops at three', async (t) => {
-  const { clients, keys, redis } = await fleetOfEight(t, 3);
+  const { clients, keys, redis, published } = await fleetOfEight(t, 3);
   await failAllAtOnce(clients);
   const stored = await redis.hgetall(keys.state);
   assert.equal(stored['state'], 'open');
   assert.equal(stored['failures'], '3');
-  assert.equal(stored['version'], '1');
+  assert.equal(stored['version'], '3', 'the five failures after the opening changed nothing');
+  await waitUntil('every change is published', () => published.length === 3);
+  assert.deepEqual(
+    published.map((snapshot) => snapshot.state),
+    ['closed', 'closed', 'open'],
+  );
 });

@@ -31,8 +31,10 @@ local function snapshot(c, now, reset_ms)
   return { state = 'half-open', version = c.version, leaseMs = math.max(0, redis.call('PTTL', KEYS[2])) }
 end
 
--- Saves the circuit and tells every process; returns the snapshot as JSON.
+-- Saves the circuit and tells every process; returns the snapshot as JSON. Every change gets a
+-- new version, so a process that hears of two changes in either order keeps the later one.
 local function commit(c, now, reset_ms)
+  c.version = c.version + 1
   redis.call('HSET', KEYS[1], 'state', c.state, 'failures', c.failures, 'version', c.version,
     'openedAt', c.openedAt)
   local json = cjson.encode(snapshot(c, now, reset_ms))
@@ -43,7 +45,6 @@ end
 local function open(c, now)
   c.state = 'open'
   c.openedAt = now
-  c.version = c.version + 1
   redis.call('DEL', KEYS[2])
 end
 `;
@@ -98,7 +99,6 @@ if c.state == 'half-open' and token ~= '' then
   if holder == token or holder == false then
     c.state = 'closed'
     c.failures = 0
-    c.version = c.version + 1
     redis.call('DEL', KEYS[2])
     return commit(c, now, reset_ms)
   end
@@ -116,9 +116,8 @@ local now, reset_ms, lease_ms, token = now_ms(), tonumber(ARGV[2]), tonumber(ARG
 local c = load()
 local due = (c.state == 'open' and now >= c.openedAt + reset_ms) or c.state == 'half-open'
 if due and redis.call('SET', KEYS[2], token, 'NX', 'PX', lease_ms) then
-  -- A new version even when already half-open, so every process learns the new lease's expiry.
+  -- Committed even when already half-open, so every process learns the new lease's expiry.
   c.state = 'half-open'
-  c.version = c.version + 1
   local reply = cjson.decode(commit(c, now, reset_ms))
   reply.granted = true
   return cjson.encode(reply)

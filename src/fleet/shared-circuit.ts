@@ -270,7 +270,7 @@ export class SharedCircuit implements Breaker {
   #apply(snapshot: Snapshot): void {
     const backend = this.#backend;
     if (backend.kind !== 'shared') return;
-    // Script replies and pub/sub messages can arrive in either order.
+    // Script replies and pub/sub messages can arrive in either order; versions say which is later.
     if (snapshot.version < backend.view.version) return;
     this.#setBackend({ kind: 'shared', view: this.#toView(snapshot) });
   }
