@@ -1,19 +1,53 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { isCircuitOpenError } from '../src/breakers/breaker.ts';
 import { circuitKeys } from '../src/fleet/circuit-keys.ts';
+import type { SharedCircuitOptions } from '../src/fleet/shared-circuit-options.ts';
 import { fetchGreeting } from '../src/http/fetch-greeting.ts';
-import { connectedCircuit, inspector, redisUrl, uniqueNamespace } from './helpers/redis.ts';
+import {
+  cleanUp,
+  connectedCircuit,
+  inspector,
+  redisUrl,
+  uniqueNamespace,
+} from './helpers/redis.ts';
+import { ROOT } from './helpers/run-command.ts';
 import { startTestServer } from './helpers/test-server.ts';
-import { FLEET_CLOCK_SLACK_MS, FLEET_RESET_TIMEOUT_MS, waitUntil } from './helpers/timing.ts';
+import {
+  FLEET_CLOCK_SLACK_MS,
+  FLEET_RESET_TIMEOUT_MS,
+  FLEET_TRIAL_LEASE_MS,
+  waitUntil,
+} from './helpers/timing.ts';
 
-test('a client that takes the trial lease and dies does not wedge the circuit: after the lease TTL another client gets the trial', async (t) => {
+/**
+ * A process of the fleet that asks for the trial until it gets it, says so on stdout, and then
+ * hangs in its trial call, as a process would that is about to die mid-trial.
+ */
+const HANGING_TRIAL = `
+import { SharedCircuit } from './src/fleet/shared-circuit.ts';
+const circuit = new SharedCircuit({ ...JSON.parse(process.env.CIRCUIT_OPTIONS), log: () => {} });
+await circuit.ready();
+for (;;) {
+  try {
+    await circuit.execute(() => {
+      process.stdout.write('trial\\n');
+      return new Promise(() => {});
+    });
+  } catch {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+`;
+
+test('a process that takes the trial lease and is killed does not wedge the circuit: after the lease TTL another process gets the trial', async (t) => {
   const url = await redisUrl(t);
   const server = await startTestServer(t);
   const namespace = uniqueNamespace('lease');
-  const trialLeaseMs = FLEET_RESET_TIMEOUT_MS;
-  const options = {
+  const trialLeaseMs = FLEET_TRIAL_LEASE_MS;
+  const options: SharedCircuitOptions = {
     name: 'search',
     namespace,
     redisUrl: url,
@@ -21,24 +55,29 @@ test('a client that takes the trial lease and dies does not wedge the circuit: a
     resetTimeoutMs: FLEET_RESET_TIMEOUT_MS,
     trialLeaseMs,
   };
-  const doomed = await connectedCircuit(t, options);
   const survivor = await connectedCircuit(t, options);
   const redis = inspector(t, url);
   const lease = circuitKeys(namespace, 'search').lease;
   const call = () => survivor.execute(() => fetchGreeting(server.url, { timeoutMs: 2000 }));
 
-  await assert.rejects(doomed.execute(() => Promise.reject(new Error('down'))));
-  await waitUntil('the survivor sees the circuit open', () => survivor.state === 'open');
-  await sleep(FLEET_RESET_TIMEOUT_MS + FLEET_CLOCK_SLACK_MS);
-
-  // The doomed client's trial never answers, and its process goes away without a word.
-  void doomed.execute(() => new Promise<never>(() => {}));
-  await waitUntil(
-    'the doomed client holds the lease',
-    async () => (await redis.exists(lease)) === 1,
+  await assert.rejects(survivor.execute(() => Promise.reject(new Error('down'))));
+  const doomed = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--input-type=module', '-e', HANGING_TRIAL],
+    {
+      cwd: ROOT,
+      env: { ...process.env, CIRCUIT_OPTIONS: JSON.stringify(options) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
   );
+  cleanUp(t, () => doomed.kill('SIGKILL'));
+  let output = '';
+  doomed.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  await waitUntil('the doomed process runs the trial', () => output.includes('trial'), 20_000);
   const leaseTakenAt = performance.now();
-  await doomed.dispose();
+  assert.equal(await redis.exists(lease), 1, 'it holds the lease');
+  doomed.kill('SIGKILL');
+  await once(doomed, 'exit');
 
   await assert.rejects(call(), isCircuitOpenError, 'the lease still holds: no second trial');
   let closedAt = 0;

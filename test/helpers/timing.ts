@@ -62,3 +62,9 @@ export const FLEET_IN_FLIGHT_SLACK = 2;
 
 /** A call rejected by an open circuit returns within this many real milliseconds. */
 export const REJECTION_MAX_MS = 50;
+
+/**
+ * Fleet lease test: the trial lease, long next to a reset timeout so that killing its holder and
+ * checking that nobody else gets the trial yet fits inside it on a loaded machine.
+ */
+export const FLEET_TRIAL_LEASE_MS = 1000;
