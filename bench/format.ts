@@ -20,8 +20,9 @@ export function signedPercent(value: number): string {
   return `${value >= 0 ? '+' : ''}${value.toFixed(1)}%`;
 }
 
-/** `1.2 ms` below 10 ms, `123 ms` above. */
+/** `0.04 ms` below 1 ms, `1.2 ms` below 10 ms, `1,234 ms` above. */
 export function ms(value: number): string {
+  if (value < 1) return `${value.toFixed(2)} ms`;
   return value < 10 ? `${value.toFixed(1)} ms` : `${whole(value)} ms`;
 }
 

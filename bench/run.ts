@@ -7,12 +7,20 @@ import { join } from 'node:path';
 import { isMain, runMain } from '../src/cli/main-guard.ts';
 import { benchUsage, parseBenchOptions } from './bench-options.ts';
 import type { Benchmark } from './benchmark.ts';
+import { hangingServer } from './hanging-server.ts';
+import { manyCircuits } from './many-circuits.ts';
 import { overhead } from './overhead.ts';
+import { serverThroughput } from './server-throughput.ts';
 import { describeEnvironment, environmentHeader, writeResult } from './record.ts';
 import { formatMarkdownTable, formatTable } from './table.ts';
 
 /** In the order they run: the quick in-process ones first, the long waits last. */
-export const BENCHMARKS: readonly Benchmark[] = [overhead];
+export const BENCHMARKS: readonly Benchmark[] = [
+  overhead,
+  hangingServer,
+  manyCircuits,
+  serverThroughput,
+];
 
 export async function main(argv: readonly string[]): Promise<number> {
   const names = BENCHMARKS.map((benchmark) => benchmark.name);

@@ -1,0 +1,108 @@
+/**
+ * One measurement of `bench/many-circuits.ts`, in a process of its own so that its exit tells
+ * whether the breakers let the process end. Run with --expose-gc:
+ *
+ *   node --expose-gc --import tsx bench/many-circuits-child.ts <library> <closed|open> <abandon|dispose> <count>
+ *
+ * Prints one JSON line, then simply returns: whatever the breakers still hold decides when the
+ * process exits.
+ */
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { installTimerCensus } from './timer-census.ts';
+
+// Before any library runs, so every timer they create is counted.
+const countTimers = installTimerCensus();
+const { LIBRARIES } = await import('../src/breakers/libraries.ts');
+const { LIBRARY_NAMES } = await import('../src/breakers/breaker.ts');
+type Breaker = import('../src/breakers/breaker.ts').Breaker;
+
+const [library, position, cleanup, countText] = process.argv.slice(2);
+const count = Number(countText);
+if (
+  !LIBRARY_NAMES.some((name) => name === library) ||
+  (position !== 'closed' && position !== 'open') ||
+  (cleanup !== 'abandon' && cleanup !== 'dispose') ||
+  !Number.isInteger(count) ||
+  count < 1
+) {
+  console.error(
+    'usage: many-circuits-child.ts <opossum|cockatiel|mollitia> <closed|open> <abandon|dispose> <count>',
+  );
+  process.exit(2);
+}
+const gc = globalThis.gc;
+if (!gc) throw new Error('run with --expose-gc');
+const factory = LIBRARIES[library as keyof typeof LIBRARIES];
+
+/** The project's standard settings; the reset timeout outlasts the wait for exit, so it shows. */
+const SETTINGS = { failures: 3, resetTimeoutMs: 60_000 };
+const fail = () => Promise.reject(new Error('down'));
+
+async function settledHeap(): Promise<number> {
+  for (let i = 0; i < 3; i += 1) {
+    await nextTurn();
+    gc?.();
+  }
+  return process.memoryUsage().heapUsed;
+}
+
+function resourcesByType(): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const type of process.getActiveResourcesInfo()) counts[type] = (counts[type] ?? 0) + 1;
+  return counts;
+}
+
+async function openAll(breakers: readonly Breaker[]): Promise<void> {
+  for (const breaker of breakers) {
+    for (let i = 0; i < SETTINGS.failures; i += 1) await breaker.execute(fail).catch(() => {});
+  }
+  await nextTurn();
+  const notOpen = breakers.filter((breaker) => breaker.state !== 'open').length;
+  if (notOpen > 0) throw new Error(`${library}: ${notOpen} breakers did not open`);
+}
+
+// One breaker first, so code the library allocates once is not charged to the 10,000.
+const first = factory.create(SETTINGS);
+await first.execute(() => Promise.resolve(1));
+await first.dispose();
+
+const baseHeap = await settledHeap();
+const baseTimers = countTimers();
+const baseResources = resourcesByType();
+const started = performance.now();
+let breakers: Breaker[] = Array.from({ length: count }, () => factory.create(SETTINGS));
+if (position === 'open') await openAll(breakers);
+const setupMs = performance.now() - started;
+const heldHeap = (await settledHeap()) - baseHeap;
+const timers = countTimers();
+const resources = resourcesByType();
+
+if (cleanup === 'dispose') await Promise.all(breakers.map((breaker) => breaker.dispose()));
+const timersAfterCleanup = countTimers();
+breakers = [];
+const retainedHeap = (await settledHeap()) - baseHeap;
+
+const minus = (now: Record<string, number>, before: Record<string, number>) =>
+  Object.fromEntries(
+    Object.entries(now)
+      .map(([type, n]) => [type, n - (before[type] ?? 0)] as const)
+      .filter(([, n]) => n !== 0),
+  );
+
+console.log(
+  JSON.stringify({
+    library,
+    position,
+    cleanup,
+    count,
+    setupMs: Number(setupMs.toFixed(1)),
+    heapBytesPerBreaker: Math.round(heldHeap / count),
+    timers: { live: timers.live - baseTimers.live, refd: timers.refd - baseTimers.refd },
+    activeResources: minus(resources, baseResources),
+    timersAfterCleanup: {
+      live: timersAfterCleanup.live - baseTimers.live,
+      refd: timersAfterCleanup.refd - baseTimers.refd,
+    },
+    retainedBytesPerBreaker: Math.round(retainedHeap / count),
+  }),
+);
