@@ -32,7 +32,7 @@ export function formatFleetReport(report: FleetReport): string {
       figures.map((f) => recovery(f.recoveryMs)),
     ),
     '',
-    row('per worker: reached / trials / closed after', modes),
+    row('per worker: reached while down / trials / closed', modes),
   ];
   for (let i = 0; i < report.workers; i += 1) {
     lines.push(
@@ -70,5 +70,5 @@ function seconds(ms: number): string {
 }
 
 function recovery(ms: number | null): string {
-  return ms === null ? 'not closed' : seconds(ms);
+  return ms === null ? 'not closed' : `${(ms / 1000).toFixed(2)} s`;
 }
