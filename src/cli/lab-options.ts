@@ -30,7 +30,8 @@ and shows what each library did after every call.
 
 Options:
   --scenario <file>          start from a scenario file, e.g. scenarios/hang.json; options below override it
-  --library <names>          comma list of ${LIBRARY_NAMES.join(', ')} (default: all)
+  --library <names>          comma list of ${LIBRARY_NAMES.join(', ')}, fleet (default: all but fleet);
+                             fleet is the circuit shared in Redis at $REDIS_URL (default redis://127.0.0.1:6379)
   --failures <n>             consecutive failures that open the circuit (default ${SEED_SCENARIO.failures})
   --reset-timeout <s>        seconds the circuit stays open before one trial call (default ${SEED_SCENARIO.resetTimeout})
   --delay <s>                seconds between calls (default ${SEED_SCENARIO.delay})
@@ -53,9 +54,12 @@ Colours: closed green, open red, half-open yellow; plain when piped or with NO_C
 const VALID =
   '--scenario, --library, --failures, --reset-timeout, --delay, --request-timeout, --schedule, --concurrency, --ignore-status, --speed, --port, --json, --seed-format, --report, --help';
 
+/** `known`: names `--library` accepts; `defaults`: the libraries run without `--library`. */
+/** `known`: the names `--library` accepts; `defaults`: the libraries run without `--library`. */
 export function parseLabOptions(
   argv: readonly string[],
   known: readonly string[] = LIBRARY_NAMES,
+  defaults: readonly string[] = known,
 ): LabOptions {
   const string = { type: 'string' } as const;
   const { values } = parseCommandLine(
@@ -110,7 +114,7 @@ export function parseLabOptions(
   };
   return {
     scenario,
-    libraries: option(values.library, (raw) => parseLibraries(raw, known), [...known]),
+    libraries: option(values.library, (raw) => parseLibraries(raw, known), [...defaults]),
     port: option(values.port, parsePort, DEFAULT_PORT),
     output: values.json ? 'json' : values['seed-format'] ? 'seed' : 'table',
     report: values.report,

@@ -1,5 +1,6 @@
 import { LIBRARIES } from '../breakers/libraries.ts';
-import type { BreakerLibrary } from '../breakers/breaker.ts';
+import { LIBRARY_NAMES, type BreakerLibrary } from '../breakers/breaker.ts';
+import { fleet } from '../fleet/index.ts';
 import { statePainter } from '../report/color.ts';
 import { formatJsonTrace } from '../report/json-trace.ts';
 import { formatSeedRuns } from '../report/seed-format.ts';
@@ -12,14 +13,14 @@ import { isMain, runMain } from './main-guard.ts';
 
 /** `npm start`: the lab. Argument parsing and wiring only; the work is in scenario/ and report/. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const options = parseLabOptions(argv);
+  const options = parseLabOptions(argv, [...LIBRARY_NAMES, 'fleet'], [...LIBRARY_NAMES]);
   if (options.help) {
     console.log(LAB_USAGE);
     return 0;
   }
   const { scenario } = options;
-  const libraries: BreakerLibrary[] = options.libraries.map(
-    (name) => LIBRARIES[name as keyof typeof LIBRARIES],
+  const libraries: BreakerLibrary[] = options.libraries.map((name) =>
+    name === 'fleet' ? fleet : LIBRARIES[name as keyof typeof LIBRARIES],
   );
   const paint = statePainter(process.stdout);
   const names = libraries.map((library) => library.name);

@@ -80,6 +80,7 @@ export async function runScenario(options: RunOptions): Promise<Trace> {
   const since = (ms: number) => scenarioSeconds(ms - start);
   let callNumber = 0;
   let interrupted = false;
+  let end = start;
   const serverSpans: ServerSpan[] = [];
 
   try {
@@ -118,11 +119,12 @@ export async function runScenario(options: RunOptions): Promise<Trace> {
       }
     }
   } finally {
+    // The run ends with its last call: stopping the server and the breakers is not part of it.
+    end = now();
     await server.turnOff();
     await Promise.all(lanes.map((lane) => lane.breaker.dispose()));
   }
   if (signal?.aborted) interrupted = true;
-  const end = now();
   const lastSpan = serverSpans.at(-1);
   if (lastSpan) lastSpan.to = since(end);
 

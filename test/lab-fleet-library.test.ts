@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { cockatiel } from '../src/breakers/cockatiel.ts';
+import { fleetLibrary } from '../src/fleet/index.ts';
+import { consecutiveModel } from '../src/scenario/consecutive-model.ts';
+import { runScenario } from '../src/scenario/run-scenario.ts';
+import { SEED_SCENARIO } from '../src/scenario/scenario.ts';
+import { redisUrl, uniqueNamespace } from './helpers/redis.ts';
+import { SPEED } from './helpers/timing.ts';
+
+test('the Redis-shared fleet circuit runs in the lab beside cockatiel and follows the seed scenario', async (t) => {
+  const fleet = fleetLibrary({
+    redisUrl: await redisUrl(t),
+    namespace: uniqueNamespace('lab'),
+    log: () => {},
+  });
+  const trace = await runScenario({
+    scenario: { ...SEED_SCENARIO, speed: SPEED },
+    libraries: [cockatiel, fleet],
+    host: '127.0.0.1',
+    port: 0,
+  });
+  for (const run of trace.runs) {
+    assert.deepEqual(
+      run.calls.map(({ call, outcome, state, trial }) => ({ call, outcome, state, trial })),
+      consecutiveModel(SEED_SCENARIO, run.calls),
+      run.library,
+    );
+    assert.equal(run.summary.reachedServer, 6, run.library);
+    assert.equal(run.summary.opened, 2, run.library);
+  }
+});
