@@ -56,7 +56,7 @@ export function formatFleetReport(report: FleetReport): string {
   return lines.join('\n');
 }
 
-const LABEL_WIDTH = 44;
+const LABEL_WIDTH = 50;
 const COLUMN_WIDTH = 20;
 
 function row(label: string, cells: readonly (string | FleetMode)[]): string {
