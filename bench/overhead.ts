@@ -53,7 +53,7 @@ interface Plan {
   sampleUs: number;
 }
 
-const FULL: Plan = { rounds: 30, timeMs: 60, warmupMs: 200, sampleUs: 250 };
+const FULL: Plan = { rounds: 50, timeMs: 60, warmupMs: 200, sampleUs: 250 };
 const QUICK: Plan = { rounds: 2, timeMs: 10, warmupMs: 2, sampleUs: 20 };
 
 /** The action every breaker wraps: an async function that resolves at once. */
