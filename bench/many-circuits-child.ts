@@ -2,12 +2,12 @@
  * One measurement of `bench/many-circuits.ts`, in a process of its own so that its exit tells
  * whether the breakers let the process end. Run with --expose-gc:
  *
- *   node --expose-gc --import tsx bench/many-circuits-child.ts <library> <closed|open> <abandon|dispose> <count>
+ *   node --expose-gc --import tsx bench/many-circuits-child.ts <library> <closed|open> <abandon|dispose> <count> <idle ms>
  *
  * Prints one JSON line, then simply returns: whatever the breakers still hold decides when the
  * process exits.
  */
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { installTimerCensus } from './timer-census.ts';
 
 // Before any library runs, so every timer they create is counted.
@@ -16,17 +16,20 @@ const { LIBRARIES } = await import('../src/breakers/libraries.ts');
 const { LIBRARY_NAMES } = await import('../src/breakers/breaker.ts');
 type Breaker = import('../src/breakers/breaker.ts').Breaker;
 
-const [library, position, cleanup, countText] = process.argv.slice(2);
+const [library, position, cleanup, countText, idleText] = process.argv.slice(2);
 const count = Number(countText);
+const idleMs = Number(idleText);
 if (
   !LIBRARY_NAMES.some((name) => name === library) ||
   (position !== 'closed' && position !== 'open') ||
   (cleanup !== 'abandon' && cleanup !== 'dispose') ||
   !Number.isInteger(count) ||
-  count < 1
+  count < 1 ||
+  !Number.isInteger(idleMs) ||
+  idleMs < 0
 ) {
   console.error(
-    'usage: many-circuits-child.ts <opossum|cockatiel|mollitia> <closed|open> <abandon|dispose> <count>',
+    'usage: many-circuits-child.ts <opossum|cockatiel|mollitia> <closed|open> <abandon|dispose> <count> <idle ms>',
   );
   process.exit(2);
 }
@@ -77,6 +80,13 @@ const heldHeap = (await settledHeap()) - baseHeap;
 const timers = countTimers();
 const resources = resourcesByType();
 
+// CPU spent while the program does nothing: what the breakers' own timers cost in the background.
+// 0 ms skips it (the dispose runs set up the same breakers as the abandon runs).
+const cpuBefore = process.cpuUsage();
+if (idleMs > 0) await sleep(idleMs);
+const cpu = process.cpuUsage(cpuBefore);
+const idleCpuPercent = idleMs > 0 ? ((cpu.user + cpu.system) / 1000 / idleMs) * 100 : null;
+
 if (cleanup === 'dispose') await Promise.all(breakers.map((breaker) => breaker.dispose()));
 const timersAfterCleanup = countTimers();
 breakers = [];
@@ -99,6 +109,7 @@ console.log(
     heapBytesPerBreaker: Math.round(heldHeap / count),
     timers: { live: timers.live - baseTimers.live, refd: timers.refd - baseTimers.refd },
     activeResources: minus(resources, baseResources),
+    idleCpuPercent: idleCpuPercent === null ? null : Number(idleCpuPercent.toFixed(2)),
     timersAfterCleanup: {
       live: timersAfterCleanup.live - baseTimers.live,
       refd: timersAfterCleanup.refd - baseTimers.refd,

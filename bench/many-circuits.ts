@@ -22,12 +22,20 @@ interface Plan {
   parallel: number;
   /** The quick run only needs every code path once: open covers closed's. */
   positions: readonly Position[];
+  /** How long each abandon child sits idle while its CPU use is measured, ms. */
+  idleMs: number;
 }
 
 type Position = 'closed' | 'open';
 
-const FULL: Plan = { count: 10_000, exitWaitMs: 3000, parallel: 1, positions: ['closed', 'open'] };
-const QUICK: Plan = { count: 200, exitWaitMs: 500, parallel: 3, positions: ['open'] };
+const FULL: Plan = {
+  count: 10_000,
+  exitWaitMs: 3000,
+  parallel: 1,
+  positions: ['closed', 'open'],
+  idleMs: 1000,
+};
+const QUICK: Plan = { count: 200, exitWaitMs: 500, parallel: 3, positions: ['open'], idleMs: 50 };
 
 type Cleanup = 'abandon' | 'dispose';
 
@@ -41,6 +49,8 @@ interface ChildReport {
   heapBytesPerBreaker: number;
   timers: { live: number; refd: number };
   activeResources: Record<string, number>;
+  /** null in the dispose runs, which skip the idle wait. */
+  idleCpuPercent: number | null;
   timersAfterCleanup: { live: number; refd: number };
   retainedBytesPerBreaker: number;
 }
@@ -61,7 +71,17 @@ function runChild(
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--expose-gc', '--import', 'tsx', CHILD, library, position, cleanup, String(plan.count)],
+      [
+        '--expose-gc',
+        '--import',
+        'tsx',
+        CHILD,
+        library,
+        position,
+        cleanup,
+        String(plan.count),
+        String(cleanup === 'abandon' ? plan.idleMs : 0),
+      ],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
@@ -143,6 +163,7 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
         position,
         bytes(abandoned?.heapBytesPerBreaker ?? Number.NaN),
         `${whole(abandoned?.timers.live ?? Number.NaN)} (${whole(abandoned?.timers.refd ?? Number.NaN)} ref'd)`,
+        `${(abandoned?.idleCpuPercent ?? Number.NaN).toFixed(1)}%`,
         bytes(abandoned?.retainedBytesPerBreaker ?? Number.NaN),
         exitCell(abandoned, plan),
         `${whole(disposed?.timersAfterCleanup.live ?? Number.NaN)}`,
@@ -158,6 +179,7 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
       'circuit',
       'heap/breaker',
       'timers',
+      'idle CPU',
       'kept after refs dropped',
       'exits by itself',
       'timers after dispose()',
@@ -165,7 +187,7 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
       'exits after dispose()',
     ],
     rows,
-    note: "Heap after GC. 'kept': heap per breaker still used once the program holds no reference (held by timers or a library's global registry). Ref'd timers keep a process alive.",
+    note: "Heap after GC. 'kept': heap per breaker still used once the program holds no reference (held by timers or a library's global registry). Ref'd timers keep a process alive. Idle CPU: one core, while the program does nothing.",
   };
   return {
     result: {
