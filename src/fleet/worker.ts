@@ -68,7 +68,12 @@ while (!stopping) {
   next += config.intervalMs * Math.max(1, Math.ceil((epochNow() - next) / config.intervalMs));
 }
 
-send({ type: 'done', calls, transitions, fellBack });
+// Wait until the report is written to the channel: disconnecting first could drop it.
+await new Promise<void>((resolve) => {
+  const message: WorkerMessage = { type: 'done', calls, transitions, fellBack };
+  if (process.send) process.send(message, undefined, undefined, () => resolve());
+  else resolve();
+});
 await breaker.dispose();
 process.disconnect();
 
