@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: runs each benchmark in turn, prints its tables, writes `<out>/<name>.json`
- * and `<out>/tables.md` (the same tables in Markdown, for the README).
+ * as each one ends (a failure later keeps what was measured) and, after a run of all of them,
+ * `<out>/tables.md`: the same tables in Markdown, for the README.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -46,7 +47,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     const path = await writeResult(options.outDir, benchmark.name, environment, outcome.result);
     console.log(`\nwrote ${path}`);
   }
-  await writeFile(join(options.outDir, 'tables.md'), `${markdown.join('\n\n')}\n`);
+  // A partial run (--only) would leave the Markdown describing a mix of runs: keep the last full one.
+  if (!options.only) {
+    await writeFile(join(options.outDir, 'tables.md'), `${markdown.join('\n\n')}\n`);
+  }
   console.log(`\nbench finished in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return 0;
 }
