@@ -1,7 +1,8 @@
 /**
  * Cost per call: the bare call, each library used directly, each library through the project's
- * adapter, closed and open. Everything is measured in the same process and the same rounds, so the
- * ratios hold even when the machine's speed drifts (a shared 2-core box does).
+ * adapter, closed and open. Everything is measured in the same process, and the tasks compared
+ * run in the same rounds, so the ratios hold even when the machine's speed drifts (a shared
+ * 2-core box does).
  *
  * - Each tinybench sample runs a batch of sequential awaited calls: one call (tens of ns) is
  *   shorter than the timer's own cost, a batch is not.
