@@ -18,6 +18,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { isCircuitOpenError } from '../src/breakers/breaker.ts';
 import { isMain } from '../src/cli/main-guard.ts';
+import type { Benchmark } from './benchmark.ts';
 import { startRedisServer, type RedisServer } from '../src/fleet/redis-server.ts';
 import { SharedCircuit } from '../src/fleet/shared-circuit.ts';
 import { epochNow } from '../src/fleet/worker-protocol.ts';
@@ -148,8 +149,6 @@ export async function runFleetPropagation(options: {
       untilEachRejects: percentiles(eachRejects),
       openerRoundTrip: percentiles(roundTrips),
     };
-    await mkdir(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
-    await writeFile(RESULT_FILE, `${JSON.stringify(result, null, 2)}\n`);
     return result;
   } finally {
     for (const child of children) child.kill('SIGKILL');
@@ -229,6 +228,43 @@ async function follow(config: FollowerConfig): Promise<void> {
   await once(process, 'disconnect');
 }
 
+/** For the runner (`npm run bench`): the same measurement, one table, the result under `--out`. */
+export const fleetPropagation: Benchmark = {
+  name: 'fleet-propagation',
+  async run(context) {
+    context.progress(
+      'fleet-propagation: one process opens a shared circuit, followers in other processes must reject',
+    );
+    const result = await runFleetPropagation({ quick: context.quick });
+    const row = (label: string, figures: Percentiles) => [
+      label,
+      ms(figures.p50),
+      ms(figures.p99),
+      ms(figures.max),
+      String(figures.n),
+    ];
+    return {
+      result,
+      tables: [
+        {
+          title: `Propagation of the shared circuit: ${result.followers} follower processes, ${result.trials} trials (Redis ${result.redis})`,
+          headers: ['from the opening failure until', 'p50', 'p99', 'max', 'samples'],
+          rows: [
+            row('every follower rejects calls', result.untilAllReject),
+            row('one follower rejects calls', result.untilEachRejects),
+            row("the opener's own Redis round trip", result.openerRoundTrip),
+          ],
+          note: 'What it means: a few milliseconds after one process opens the circuit, the whole fleet rejects calls.',
+        },
+      ],
+    };
+  },
+};
+
+function ms(value: number): string {
+  return `${value.toFixed(2)} ms`;
+}
+
 if (isMain(import.meta.url)) {
   const followerConfig = process.env[FOLLOWER_ENV];
   if (followerConfig !== undefined) {
@@ -236,6 +272,8 @@ if (isMain(import.meta.url)) {
   } else {
     const quick = process.argv.includes('--quick');
     const result = await runFleetPropagation({ quick });
+    await mkdir(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
+    await writeFile(RESULT_FILE, `${JSON.stringify(result, null, 2)}\n`);
     const { untilAllReject: all, untilEachRejects: each } = result;
     console.log(
       `fleet propagation over ${result.trials} trials, ${result.followers} follower processes` +

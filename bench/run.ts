@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { isMain, runMain } from '../src/cli/main-guard.ts';
 import { benchUsage, parseBenchOptions } from './bench-options.ts';
 import type { Benchmark } from './benchmark.ts';
+import { fleetPropagation } from './fleet-propagation.ts';
 import { hangingServer } from './hanging-server.ts';
 import { manyCircuits } from './many-circuits.ts';
 import { overhead } from './overhead.ts';
@@ -21,6 +22,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   hangingServer,
   manyCircuits,
   serverThroughput,
+  fleetPropagation,
 ];
 
 export async function main(argv: readonly string[]): Promise<number> {
