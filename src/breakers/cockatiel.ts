@@ -8,7 +8,7 @@ import {
   type CircuitBreakerPolicy,
 } from 'cockatiel';
 import {
-  CircuitOpenError,
+  circuitOpen,
   type Breaker,
   type BreakerLibrary,
   type BreakerSettings,
@@ -32,7 +32,7 @@ export function cockatielPolicy(settings: BreakerSettings): CircuitBreakerPolicy
 /** cockatiel's refusals (open, or a trial in flight that failed, or isolated) as the contract's error. */
 function toOpenError(error: unknown): never {
   if (error instanceof BrokenCircuitError) {
-    throw new CircuitOpenError('cockatiel', { cause: error });
+    throw circuitOpen('cockatiel', error);
   }
   throw error;
 }

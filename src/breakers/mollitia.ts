@@ -7,7 +7,7 @@ import {
   type SlidingWindowBreakerOptions,
 } from 'mollitia';
 import {
-  CircuitOpenError,
+  circuitOpen,
   StateListeners,
   type Breaker,
   type BreakerLibrary,
@@ -45,7 +45,7 @@ const STATES: Record<BreakerState, CircuitState> = {
 /** mollitia's refusals (open, or half-open slots taken) as the contract's error. */
 function toOpenError(error: unknown): never {
   if (error instanceof BreakerError || error instanceof BreakerMaxAllowedRequestError) {
-    throw new CircuitOpenError('mollitia', { cause: error });
+    throw circuitOpen('mollitia', error);
   }
   throw error;
 }

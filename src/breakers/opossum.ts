@@ -1,6 +1,6 @@
 import CircuitBreaker from 'opossum';
 import {
-  CircuitOpenError,
+  circuitOpen,
   StateListeners,
   type Breaker,
   type BreakerLibrary,
@@ -35,7 +35,7 @@ export function opossumOptions(settings: BreakerSettings): CircuitBreaker.Option
 /** opossum's refusal (an error with code EOPENBREAKER) as the contract's error. */
 function toOpenError(error: unknown): never {
   if ((error as { code?: unknown }).code === 'EOPENBREAKER') {
-    throw new CircuitOpenError('opossum', { cause: error });
+    throw circuitOpen('opossum', error);
   }
   throw error;
 }
