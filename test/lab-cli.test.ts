@@ -5,13 +5,15 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { startTestServer } from './helpers/test-server.ts';
 import { runScript } from './helpers/run-command.ts';
+import { consecutiveModel } from '../src/scenario/consecutive-model.ts';
+import type { Trace } from '../src/scenario/trace.ts';
 import { assertTraceShape } from './helpers/trace-schema.ts';
 import { SPEED } from './helpers/timing.ts';
 
 const LAB = 'src/cli/lab.ts';
 const FAST = ['--speed', String(SPEED), '--port', '0'];
 
-test('prints one row per call for every library, then a summary', async () => {
+test('prints one row per call for every library, then a summary that adds up the rows', async () => {
   const result = await runScript(LAB, FAST);
   assert.equal(result.code, 0, result.stderr);
   const lines = result.stdout.split('\n');
@@ -19,7 +21,10 @@ test('prints one row per call for every library, then a summary', async () => {
   assert.match(lines[1] ?? '', /^call\s+time\s+server\s+opossum\s+cockatiel\s+mollitia$/);
   const rows = lines.filter((line) => /^\s+\d+\s+\d+\.\d\s+(on|off)\s/.test(line));
   assert.equal(rows.length, 20);
+  // Calls 1-4 come out the same however the machine stalls: two failures, the third opens, then a rejection.
+  assert.match(rows[0] ?? '', /^\s+1\s.*off\s+(failure\s+closed\s+6\.0\s*){3}$/);
   assert.match(rows[2] ?? '', /^\s+3\s.*off\s+(failure\s+open\s+6\.0\s*){3}$/);
+  assert.match(rows[3] ?? '', /^\s+4\s.*off\s+(rejected\s+open\s+[\d.]+\s*){3}$/);
   assert.match(rows[19] ?? '', /^\s+20\s.*on\s+(success\s+closed\s+-[\d.]+\s*){3}$/);
   assert.ok(!result.stdout.includes('\u001b['), 'no colour when piped');
   const summary = lines.slice(lines.findIndex((line) => line.startsWith('library')));
@@ -27,11 +32,15 @@ test('prints one row per call for every library, then a summary', async () => {
     summary[0] ?? '',
     /^library\s+version\s+reached server\s+rejected\s+trials\s+opened\s+seconds open$/,
   );
-  for (const library of ['opossum', 'cockatiel', 'mollitia']) {
-    assert.match(
-      summary.find((line) => line.startsWith(library)) ?? '',
-      new RegExp(`^${library}\\s+\\d+\\.\\d+\\.\\d+\\s+6\\s+10\\s+2\\s+2\\s+\\d+\\.\\d$`),
-    );
+  for (const [lane, library] of ['opossum', 'cockatiel', 'mollitia'].entries()) {
+    const outcomes = rows.map((row) => row.slice(24).trim().split(/\s+/)[lane * 3]);
+    const count = (outcome: string) => outcomes.filter((cell) => cell === outcome).length;
+    const line = summary.find((candidate) => candidate.startsWith(library)) ?? '';
+    const [, , reached, rejected, trials, opened] = line.split(/\s+/);
+    assert.match(line, new RegExp(`^${library}\\s+\\d+\\.\\d+\\.\\d+\\s+(\\d+\\s+){4}\\d+\\.\\d$`));
+    assert.equal(Number(reached), count('success'), `${library}: reached server = successes`);
+    assert.equal(Number(rejected), count('rejected'), `${library}: rejected = rejected rows`);
+    assert.ok(Number(trials) >= 2 && Number(opened) >= 2, `${library}: ${line}`);
   }
 });
 
@@ -65,41 +74,25 @@ test('--json prints only a trace document that matches the contract', async () =
     'off:6,on:6',
   ]);
   assert.equal(result.code, 0, result.stderr);
-  const trace = JSON.parse(result.stdout) as {
-    scenario: Record<string, unknown>;
-    runs: { library: string; calls: { state: string }[] }[];
-  };
+  const trace = JSON.parse(result.stdout) as Trace;
   assertTraceShape(trace);
-  assert.deepEqual(trace.scenario['schedule'], [
+  assert.deepEqual(trace.scenario.schedule, [
     { server: 'off', calls: 6 },
     { server: 'on', calls: 6 },
   ]);
-  assert.equal(trace.scenario['failures'], 2);
-  assert.equal(trace.scenario['resetTimeout'], 2.5);
-  assert.equal(trace.scenario['speed'], SPEED);
+  assert.equal(trace.scenario.failures, 2);
+  assert.equal(trace.scenario.resetTimeout, 2.5);
+  assert.equal(trace.scenario.speed, SPEED);
   assert.deepEqual(
     trace.runs.map((run) => run.library),
     ['opossum', 'cockatiel', 'mollitia'],
   );
   for (const run of trace.runs) {
     assert.equal(run.calls.length, 12);
-    // Open after 2 failures; calls 0.5 s apart; 2.5 s later (call 7) a trial: the server is back.
+    // Open after 2 failures, 2.5 s open, calls 0.5 s apart: the model, on this run's own call times.
     assert.deepEqual(
-      run.calls.map((call) => call.state),
-      [
-        'closed',
-        'open',
-        'open',
-        'open',
-        'open',
-        'open',
-        'closed',
-        'closed',
-        'closed',
-        'closed',
-        'closed',
-        'closed',
-      ],
+      run.calls.map(({ call, outcome, state, trial }) => ({ call, outcome, state, trial })),
+      consecutiveModel(trace.scenario, run.calls),
       run.library,
     );
   }
@@ -118,11 +111,14 @@ test("--seed-format prints the seed's lines, one library after another", async (
     const states = lines
       .filter((line) => line.startsWith('get_greeting'))
       .map((line) => /state: ([a-z-]+)\./.exec(line)?.[1]);
-    assert.deepEqual(states, [
-      ...['closed', 'closed'],
-      ...Array<string>(12).fill('open'),
-      ...Array<string>(6).fill('closed'),
-    ]);
+    // With the server off every call fails or is rejected: closed, closed, then open to call 10.
+    // The trial that closes the circuit comes by call 15 at the latest (a stalled machine only
+    // brings it earlier), and the circuit stays closed from then on.
+    assert.deepEqual(states.slice(0, 10), ['closed', 'closed', ...Array<string>(8).fill('open')]);
+    assert.deepEqual(states.slice(14), Array<string>(6).fill('closed'));
+    const closedFrom = states.indexOf('closed', 10);
+    assert.ok(closedFrom >= 10 && closedFrom <= 14);
+    assert.ok(states.slice(closedFrom).every((state) => state === 'closed'));
   }
 });
 
