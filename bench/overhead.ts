@@ -374,7 +374,7 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
       ratio(row.open.adapterRatioToBare),
       range(row.open.adapterOverheadPercent),
     ]),
-    note: `Bare call in this phase: ${withP75(bareInOpenPhase.nsPerCall, bareInOpenPhase.spread.p75)} ns. The adapter turns each library rejection into a CircuitOpenError (cause: the library error): one more Error, with its stack trace.`,
+    note: `Bare call in this phase: ${withP75(bareInOpenPhase.nsPerCall, bareInOpenPhase.spread.p75)} ns. The adapter turns each library rejection into a CircuitOpenError (cause: the library error): one more Error object, without a stack of its own (the cause has one).`,
   };
   return {
     result: {
