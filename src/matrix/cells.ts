@@ -61,7 +61,7 @@ const MAKERS: Record<string, CellMaker> = {
     withModel(
       facts,
       trace,
-      `${facts.trials} trials reached the dead server; ${facts.rejected} rejected`,
+      `${facts.trials} trials sent to the dead server; ${facts.rejected} rejected`,
     ),
 };
 
