@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { startTestServer } from './helpers/test-server.ts';
-import { runScript } from './helpers/run-command.ts';
+import { ROOT, runScript } from './helpers/run-command.ts';
 import { consecutiveModel } from '../src/scenario/consecutive-model.ts';
 import type { Trace } from '../src/scenario/trace.ts';
 import { assertTraceShape } from './helpers/trace-schema.ts';
@@ -247,4 +249,18 @@ test('Ctrl-C stops the run, prints the summary so far and exits 130', async () =
   assert.match(result.stdout, /Interrupted: the summary covers the calls made so far\./);
   assert.ok(!/\n\s+20\s/.test(result.stdout), 'the run stopped early');
   assert.match(result.stdout, /\nopossum\s+\d+\.\d+\.\d+\s+0\s+\d+\s+0\s+1\s/);
+});
+
+test('a reader that goes away (npm start | head) ends the run quietly, without a stack trace', async () => {
+  const child = spawn(process.execPath, ['--import', 'tsx', LAB, ...FAST], {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stdout.once('data', () => child.stdout.destroy());
+  const [code] = (await once(child, 'close')) as [number | null];
+  assert.equal(stderr, '');
+  assert.equal(code, 0);
 });

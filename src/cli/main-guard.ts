@@ -13,6 +13,11 @@ export function isMain(url: string): boolean {
  * and exit 1, anything else is a bug and keeps its stack trace.
  */
 export async function runMain(main: () => Promise<number | void>): Promise<void> {
+  // `npm start | head`: the reader went away; stop quietly instead of crashing on EPIPE.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(0);
+  });
   try {
     const code = await main();
     if (typeof code === 'number') process.exitCode = code;

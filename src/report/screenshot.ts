@@ -9,6 +9,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LIBRARIES } from '../breakers/libraries.ts';
 import { runScenario } from '../scenario/run-scenario.ts';
 import { SEED_SCENARIO } from '../scenario/scenario.ts';
+import { isMain, runMain } from '../cli/main-guard.ts';
+import { parseCommandLine } from '../cli/parse-command-line.ts';
 import { launchChromium } from './headless-chromium.ts';
 import { writeTimelineReport } from './timeline-html.ts';
 
@@ -16,28 +18,40 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PNG = join(ROOT, 'docs/images/timeline.png');
 const SPEED = 10;
 
-const trace = await runScenario({
-  scenario: { ...SEED_SCENARIO, speed: SPEED },
-  libraries: Object.values(LIBRARIES),
-  host: '127.0.0.1',
-});
-const folder = await mkdtemp(join(tmpdir(), 'timeline-'));
-try {
-  const html = join(folder, 'timeline.html');
-  await writeTimelineReport(trace, html, { title: "The seed's scenario: server off, then on" });
-  const browser = await launchChromium();
-  try {
-    const page = await browser.newPage({
-      viewport: { width: 1240, height: 200 },
-      deviceScaleFactor: 1.5,
-    });
-    await page.goto(pathToFileURL(html).href);
-    await mkdir(dirname(PNG), { recursive: true });
-    await page.screenshot({ path: PNG, fullPage: true });
-  } finally {
-    await browser.close();
+async function main(argv: readonly string[]): Promise<number> {
+  const { values } = parseCommandLine(argv, { help: { type: 'boolean' } }, '--help');
+  if (values.help) {
+    console.log(
+      'Usage: npm run report:screenshot\n\nRuns the seed scenario at 10x and saves docs/images/timeline.png.',
+    );
+    return 0;
   }
-} finally {
-  await rm(folder, { recursive: true, force: true });
+  const trace = await runScenario({
+    scenario: { ...SEED_SCENARIO, speed: SPEED },
+    libraries: Object.values(LIBRARIES),
+    host: '127.0.0.1',
+  });
+  const folder = await mkdtemp(join(tmpdir(), 'timeline-'));
+  try {
+    const html = join(folder, 'timeline.html');
+    await writeTimelineReport(trace, html, { title: "The seed's scenario: server off, then on" });
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({
+        viewport: { width: 1240, height: 200 },
+        deviceScaleFactor: 1.5,
+      });
+      await page.goto(pathToFileURL(html).href);
+      await mkdir(dirname(PNG), { recursive: true });
+      await page.screenshot({ path: PNG, fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+  console.log(`wrote ${PNG}`);
+  return 0;
 }
-console.log(`wrote ${PNG}`);
+
+if (isMain(import.meta.url)) await runMain(() => main(process.argv.slice(2)));
