@@ -23,7 +23,11 @@ const REQUEST_TIMEOUT = 2; // seconds
 const { speed, port } = exampleOptions(import.meta.url, 'npm run example:opossum --');
 const seconds = (s: number) => (s * 1000) / speed; // scenario seconds -> real milliseconds
 
-const breaker = opossum.create({ failures: FAILURES, resetTimeoutMs: seconds(TIMEOUT) });
+const breaker = opossum.create({
+  failures: FAILURES,
+  resetTimeoutMs: seconds(TIMEOUT),
+  rollingWindowMs: seconds(10), // opossum's 10 s window, sped up like every other duration
+});
 const watch = new CircuitWatch(breaker, seconds(TIMEOUT));
 
 /** GET the greeting through the circuit; a non-2xx answer counts as a failure. */

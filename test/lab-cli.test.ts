@@ -226,6 +226,18 @@ test('a bad scenario file is one line naming the file, the field and the value',
   );
 });
 
+test('--library fleet with a malformed REDIS_URL: one line, exit code 2, nothing run', async () => {
+  const result = await runScript(LAB, ['--library', 'fleet', ...FAST], {
+    env: { REDIS_URL: 'http://x' },
+  });
+  assert.equal(result.code, 2);
+  assert.equal(result.stdout, '');
+  assert.equal(
+    result.stderr,
+    'error: --library fleet: REDIS_URL must look like redis://host:port, got "http://x/"\n',
+  );
+});
+
 test('a port that is taken: one line, exit code 1', async (t) => {
   const server = await startTestServer(t);
   const result = await runScript(LAB, ['--port', String(server.port), '--speed', String(SPEED)]);

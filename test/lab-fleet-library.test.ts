@@ -9,10 +9,13 @@ import { redisUrl, uniqueNamespace } from './helpers/redis.ts';
 import { SPEED } from './helpers/timing.ts';
 
 test('the Redis-shared fleet circuit runs in the lab beside cockatiel and follows the seed scenario', async (t) => {
+  // The fleet falls back to a local cockatiel breaker without Redis, which would pass this test
+  // too: any line it logs (unreachable, back) fails it.
+  const logged: string[] = [];
   const fleet = fleetLibrary({
     redisUrl: await redisUrl(t),
     namespace: uniqueNamespace('lab'),
-    log: () => {},
+    log: (line) => logged.push(line),
   });
   const trace = await runScenario({
     scenario: { ...SEED_SCENARIO, speed: SPEED },
@@ -20,6 +23,7 @@ test('the Redis-shared fleet circuit runs in the lab beside cockatiel and follow
     host: '127.0.0.1',
     port: 0,
   });
+  assert.deepEqual(logged, [], 'the fleet circuit stayed on Redis');
   for (const run of trace.runs) {
     assert.deepEqual(
       run.calls.map(({ call, outcome, state, trial }) => ({ call, outcome, state, trial })),

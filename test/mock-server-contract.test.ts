@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { test } from 'node:test';
-import { GREETING, isPortInUseError, startMockServer } from '../src/server/mock-server.ts';
+import {
+  GREETING,
+  isListenError,
+  isPortInUseError,
+  startMockServer,
+} from '../src/server/mock-server.ts';
 import { startTestServer } from './helpers/test-server.ts';
 
 function connectionRefused(port: number): Promise<boolean> {
@@ -81,6 +86,15 @@ test('a port already in use rejects with an error naming host and port', async (
     assert.ok(isPortInUseError(error));
     assert.match(error.message, new RegExp(`127\\.0\\.0\\.1`));
     assert.match(error.message, new RegExp(String(server.port)));
+    return true;
+  });
+});
+
+test('an address it cannot bind rejects with a ListenError naming host, port and cause', async () => {
+  // 192.0.2.1 (TEST-NET-1) is on no interface here: bind fails locally, nothing is sent.
+  await assert.rejects(startMockServer({ host: '192.0.2.1', port: 0 }), (error) => {
+    assert.ok(isListenError(error));
+    assert.equal(error.message, 'cannot listen on 192.0.2.1 port 0: EADDRNOTAVAIL');
     return true;
   });
 });

@@ -36,6 +36,17 @@ test('a malformed mode is answered 400 with a message, and the mode stays', asyn
   assert.equal(server.mode.kind, 'hang');
 });
 
+test('an oversized mode body is answered 400 with a message, not a dropped connection', async (t) => {
+  const server = await startTestServer(t, { control: true });
+  const response = await fetch(`${server.url}__mock/mode`, {
+    method: 'PUT',
+    body: 'x'.repeat(5000),
+  });
+  assert.equal(response.status, 400);
+  assert.match(await response.text(), /^a mode is at most 256 characters; expected one of up, /);
+  assert.equal(server.mode.kind, 'up');
+});
+
 test('without the control option /__mock/mode is an ordinary request', async (t) => {
   const server = await startTestServer(t);
   const response = await fetch(`${server.url}__mock/mode`, { method: 'PUT', body: 'error=503' });

@@ -14,6 +14,7 @@ export interface Transition {
 export class CircuitWatch {
   readonly transitions: Transition[] = [];
   #lastOpenedAt: number | undefined;
+  #stopped = false;
 
   constructor(
     breaker: Breaker,
@@ -21,6 +22,7 @@ export class CircuitWatch {
     private readonly now: () => number = () => performance.now(),
   ) {
     breaker.onStateChange((to) => {
+      if (this.#stopped) return;
       const at = this.now();
       if (to === 'open') this.#lastOpenedAt = at;
       this.transitions.push({ at, to });
@@ -35,6 +37,14 @@ export class CircuitWatch {
     return this.#lastOpenedAt === undefined
       ? this.resetTimeoutMs
       : this.resetTimeoutMs - (at - this.#lastOpenedAt);
+  }
+
+  /**
+   * Stops recording: a run ends with its last call, and a library timer that fires while the run is
+   * being torn down is not part of it.
+   */
+  stop(): void {
+    this.#stopped = true;
   }
 
   /** How many times the circuit opened (a re-open after a failed trial counts). */

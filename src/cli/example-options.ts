@@ -1,7 +1,7 @@
-import { parsePositive } from './numbers.ts';
+import { parsePort, parsePositive } from './numbers.ts';
 import { parseCommandLine } from './parse-command-line.ts';
 import { isMain } from './main-guard.ts';
-import { isUsageError, UsageError } from './usage-error.ts';
+import { isUsageError } from './usage-error.ts';
 
 export interface ExampleOptions {
   /** Every duration is divided by this. Default 1, or the SPEED environment variable. */
@@ -40,15 +40,6 @@ function parseOptions(argv: readonly string[]) {
     { speed: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean' } },
     '--speed <x>, --port <n>, --help',
   );
-}
-
-/** A port number: a whole number from 0 to 65535. */
-export function parsePort(raw: string): number {
-  const port = Number(raw);
-  if (raw.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new UsageError(`--port must be a whole number from 0 to 65535, got "${raw}"`);
-  }
-  return port;
 }
 
 const DEFAULT_EXAMPLE_OPTIONS: ExampleOptions = { speed: 1, port: 5000, help: false };

@@ -6,8 +6,7 @@ import {
   type Scenario,
 } from '../scenario/scenario.ts';
 import { loadScenarioFile } from '../scenario/scenario-file.ts';
-import { parsePort } from './example-options.ts';
-import { parsePositive, parseWhole } from './numbers.ts';
+import { parsePort, parsePositive, parseWhole } from './numbers.ts';
 import { parseCommandLine } from './parse-command-line.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -54,7 +53,6 @@ Colours: closed green, open red, half-open yellow; plain when piped or with NO_C
 const VALID =
   '--scenario, --library, --failures, --reset-timeout, --delay, --request-timeout, --schedule, --concurrency, --ignore-status, --speed, --port, --json, --seed-format, --report, --help';
 
-/** `known`: names `--library` accepts; `defaults`: the libraries run without `--library`. */
 /** `known`: the names `--library` accepts; `defaults`: the libraries run without `--library`. */
 export function parseLabOptions(
   argv: readonly string[],

@@ -1,6 +1,6 @@
 import { LIBRARIES } from '../breakers/libraries.ts';
 import { LIBRARY_NAMES, type BreakerLibrary } from '../breakers/breaker.ts';
-import { fleet } from '../fleet/index.ts';
+import { fleetLibrary, isFleetOptionsError } from '../fleet/index.ts';
 import { statePainter } from '../report/color.ts';
 import { formatJsonTrace } from '../report/json-trace.ts';
 import { formatSeedRuns } from '../report/seed-format.ts';
@@ -10,6 +10,7 @@ import { runScenario } from '../scenario/run-scenario.ts';
 import { formatSchedule } from '../scenario/scenario.ts';
 import { LAB_USAGE, parseLabOptions } from './lab-options.ts';
 import { isMain, runMain } from './main-guard.ts';
+import { UsageError } from './usage-error.ts';
 
 /** `npm start`: the lab. Argument parsing and wiring only; the work is in scenario/ and report/. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -20,7 +21,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const { scenario } = options;
   const libraries: BreakerLibrary[] = options.libraries.map((name) =>
-    name === 'fleet' ? fleet : LIBRARIES[name as keyof typeof LIBRARIES],
+    name === 'fleet' ? fleetFromEnvironment() : LIBRARIES[name as keyof typeof LIBRARIES],
   );
   const paint = statePainter(process.stdout);
   const names = libraries.map((library) => library.name);
@@ -61,6 +62,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     return trace.interrupted ? 130 : 0;
   } finally {
     process.off('SIGINT', onSigint);
+  }
+}
+
+/** The shared circuit on $REDIS_URL, checked before the run starts: a malformed URL is bad input. */
+function fleetFromEnvironment(): BreakerLibrary {
+  try {
+    return fleetLibrary();
+  } catch (error) {
+    if (isFleetOptionsError(error)) throw new UsageError(`--library fleet: ${error.message}`);
+    throw error;
   }
 }
 

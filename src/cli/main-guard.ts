@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { isPortInUseError } from '../server/mock-server.ts';
+import { isListenError, isPortInUseError } from '../server/mock-server.ts';
 import { isUsageError } from './usage-error.ts';
 
 /** True when the module at `url` is the script node was started with (not imported by a test). */
@@ -27,6 +27,9 @@ export async function runMain(main: () => Promise<number | void>): Promise<void>
       process.exitCode = 2;
     } else if (isPortInUseError(error)) {
       console.error(`error: ${error.message}; free it or choose another with --port`);
+      process.exitCode = 1;
+    } else if (isListenError(error)) {
+      console.error(`error: ${error.message}`);
       process.exitCode = 1;
     } else {
       throw error;

@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { dirname, relative } from 'node:path';
@@ -47,6 +48,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   const folder = values.scenarios ?? 'scenarios';
   const out = values.out ?? 'docs/behaviour-matrix.md';
   const report = values.report ?? 'docs/behaviour-timelines.html';
+  for (const [option, file] of [
+    ['--out', out],
+    ['--report', report],
+  ] as const) {
+    if (existsSync(file) && statSync(file).isDirectory()) {
+      throw new UsageError(`${option} ${file} is a folder; give a file name`);
+    }
+  }
   let files = loadScenarioFolder(folder);
   if (values.only !== undefined) {
     const ids = values.only.split(',').map((id) => id.trim());

@@ -17,3 +17,12 @@ export function parseWhole(option: string, raw: string): number {
   }
   return value;
 }
+
+/** A port number: a whole number from 0 to 65535. */
+export function parsePort(raw: string): number {
+  const port = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(`--port must be a whole number from 0 to 65535, got "${raw}"`);
+  }
+  return port;
+}

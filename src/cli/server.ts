@@ -1,7 +1,7 @@
 import { startMockServer } from '../server/mock-server.ts';
 import { formatMode, isModeError, MODE_FORMS, parseMode } from '../server/server-mode.ts';
-import { parsePort } from './example-options.ts';
 import { isMain, runMain } from './main-guard.ts';
+import { parsePort } from './numbers.ts';
 import { parseCommandLine } from './parse-command-line.ts';
 import { UsageError } from './usage-error.ts';
 

@@ -91,7 +91,7 @@ export function renderMatrixDoc(rows: readonly MatrixRow[], context: MatrixDocCo
     '',
     ...rows.map(
       (row) =>
-        `- ${row.file.title}: \`npm start -- --scenario scenarios/${row.file.id}.json --speed ${context.speed}\``,
+        `- ${row.file.title}: \`npm start -- --scenario ${row.file.path} --speed ${context.speed}\``,
     ),
     '',
     `Regenerate this page: \`npm run matrix\`.`,

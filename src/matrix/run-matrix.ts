@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BreakerLibrary } from '../breakers/breaker.ts';
+import { UsageError } from '../cli/usage-error.ts';
 import { runScenario } from '../scenario/run-scenario.ts';
 import { loadScenarioFile, type ScenarioFile } from '../scenario/scenario-file.ts';
 import type { Trace } from '../scenario/trace.ts';
@@ -28,7 +29,16 @@ export interface MatrixOptions {
 
 /** Every `*.json` in a folder, sorted by name, loaded and checked. */
 export function loadScenarioFolder(folder: string): ScenarioFile[] {
-  return readdirSync(folder)
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      `--scenarios ${folder}: ${code === 'ENOENT' ? 'no such folder' : code === 'ENOTDIR' ? 'not a folder' : String(code)}`,
+    );
+  }
+  return names
     .filter((name) => name.endsWith('.json'))
     .sort()
     .map((name) => loadScenarioFile(join(folder, name)));

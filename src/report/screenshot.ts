@@ -11,7 +11,8 @@ import { runScenario } from '../scenario/run-scenario.ts';
 import { SEED_SCENARIO } from '../scenario/scenario.ts';
 import { isMain, runMain } from '../cli/main-guard.ts';
 import { parseCommandLine } from '../cli/parse-command-line.ts';
-import { launchChromium } from './headless-chromium.ts';
+import { UsageError } from '../cli/usage-error.ts';
+import { isChromiumMissingError, launchChromium } from './headless-chromium.ts';
 import { writeTimelineReport } from './timeline-html.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -26,16 +27,23 @@ async function main(argv: readonly string[]): Promise<number> {
     );
     return 0;
   }
-  const trace = await runScenario({
-    scenario: { ...SEED_SCENARIO, speed: SPEED },
-    libraries: Object.values(LIBRARIES),
-    host: '127.0.0.1',
-  });
+  // The browser first: without Chromium there is no point running the scenario.
+  let browser;
+  try {
+    browser = await launchChromium();
+  } catch (error) {
+    if (isChromiumMissingError(error)) throw new UsageError(error.message);
+    throw error;
+  }
   const folder = await mkdtemp(join(tmpdir(), 'timeline-'));
   try {
+    const trace = await runScenario({
+      scenario: { ...SEED_SCENARIO, speed: SPEED },
+      libraries: Object.values(LIBRARIES),
+      host: '127.0.0.1',
+    });
     const html = join(folder, 'timeline.html');
     await writeTimelineReport(trace, html, { title: "The seed's scenario: server off, then on" });
-    const browser = await launchChromium();
     try {
       const page = await browser.newPage({
         viewport: { width: 1240, height: 200 },

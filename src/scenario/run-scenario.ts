@@ -66,16 +66,8 @@ export async function runScenario(options: RunOptions): Promise<Trace> {
   });
   const resetTimeoutMs = realMs(scenario.resetTimeout);
   const isFailure = failureFilter(scenario.ignoreStatuses);
-  const lanes: Lane[] = options.libraries.map((library) => {
-    const breaker = library.create({
-      failures: scenario.failures,
-      resetTimeoutMs,
-      rollingWindowMs: realMs(10),
-      ...(isFailure ? { isFailure } : {}),
-    });
-    return { library, breaker, watch: new CircuitWatch(breaker, resetTimeoutMs, now), calls: [] };
-  });
-  const start = now();
+  const lanes: Lane[] = [];
+  let start = now();
   const scenarioSeconds = (ms: number) => (ms * scenario.speed) / 1000;
   const since = (ms: number) => scenarioSeconds(ms - start);
   let callNumber = 0;
@@ -84,6 +76,22 @@ export async function runScenario(options: RunOptions): Promise<Trace> {
   const serverSpans: ServerSpan[] = [];
 
   try {
+    for (const library of options.libraries) {
+      const breaker = library.create({
+        failures: scenario.failures,
+        resetTimeoutMs,
+        rollingWindowMs: realMs(10),
+        ...(isFailure ? { isFailure } : {}),
+      });
+      lanes.push({
+        library,
+        breaker,
+        watch: new CircuitWatch(breaker, resetTimeoutMs, now),
+        calls: [],
+      });
+    }
+    start = now();
+    end = start;
     phases: for (const [index, phase] of scenario.schedule.entries()) {
       const mode = scaleMode(serverModeOf(phase.server), scenario.speed);
       if (mode) await server.turnOn(mode);
@@ -121,6 +129,7 @@ export async function runScenario(options: RunOptions): Promise<Trace> {
   } finally {
     // The run ends with its last call: stopping the server and the breakers is not part of it.
     end = now();
+    for (const lane of lanes) lane.watch.stop();
     await server.turnOff();
     await Promise.all(lanes.map((lane) => lane.breaker.dispose()));
   }

@@ -7,6 +7,8 @@ import { parseSchedule, SEED_SCENARIO, type Scenario } from './scenario.ts';
 export interface ScenarioFile {
   /** The file name without `.json`. */
   id: string;
+  /** The path it was read from, as given. */
+  path: string;
   title: string;
   question: string;
   /** Everything but `speed`, which is the runner's choice. */
@@ -75,6 +77,7 @@ export function loadScenarioFile(path: string): ScenarioFile {
   }
   return {
     id: basename(path).replace(/\.json$/, ''),
+    path,
     title: text('title'),
     question: text('question'),
     scenario: {

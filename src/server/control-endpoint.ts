@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestCounts } from './mock-server.ts';
-import { formatMode, isModeError, parseMode, type ServerMode } from './server-mode.ts';
+import { formatMode, isModeError, MODE_FORMS, parseMode, type ServerMode } from './server-mode.ts';
 
 export const CONTROL_PATH = '/__mock/';
 
@@ -36,10 +36,16 @@ export function handleControl(
   let body = '';
   request.setEncoding('utf8');
   request.on('data', (chunk: string) => {
-    body += chunk;
-    if (body.length > MAX_BODY) request.destroy();
+    if (body.length <= MAX_BODY) body += chunk; // read the rest, keep no more than that
   });
   request.on('end', () => {
+    if (body.length > MAX_BODY) {
+      return reply(
+        response,
+        400,
+        `a mode is at most ${MAX_BODY} characters; expected one of ${MODE_FORMS}\n`,
+      );
+    }
     try {
       const mode = parseMode(body);
       target.set(mode);

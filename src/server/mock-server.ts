@@ -48,13 +48,27 @@ export interface MockServer extends AsyncDisposable {
   stop(): Promise<void>;
 }
 
-export class PortInUseError extends Error {
-  override readonly name = 'PortInUseError';
+/** The server could not listen on host:port (unknown host, a port it may not use, ...). */
+export class ListenError extends Error {
+  override readonly name: string = 'ListenError';
   constructor(
     readonly host: string,
     readonly port: number,
+    readonly code: string,
+    message = `cannot listen on ${host} port ${port}: ${code}`,
   ) {
-    super(`port ${port} on ${host} is already in use`);
+    super(message);
+  }
+}
+
+export function isListenError(error: unknown): error is ListenError {
+  return error instanceof ListenError;
+}
+
+export class PortInUseError extends ListenError {
+  override readonly name = 'PortInUseError';
+  constructor(host: string, port: number) {
+    super(host, port, 'EADDRINUSE', `port ${port} on ${host} is already in use`);
   }
 }
 
@@ -101,7 +115,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
 
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
-      reject(error.code === 'EADDRINUSE' ? new PortInUseError(host, requestedPort) : error);
+      if (error.code === 'EADDRINUSE') reject(new PortInUseError(host, requestedPort));
+      else if (error.code) reject(new ListenError(host, requestedPort, error.code));
+      else reject(error);
     };
     server.once('error', onError);
     server.listen({ host, port: requestedPort }, () => {
