@@ -1,4 +1,6 @@
 /** The command line of `npm run bench`. */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseCommandLine } from '../src/cli/parse-command-line.ts';
 import { UsageError } from '../src/cli/usage-error.ts';
 
@@ -13,13 +15,15 @@ export interface BenchOptions {
 }
 
 export const DEFAULT_OUT_DIR = 'bench/results';
+/** Quick figures mean nothing: by default they never replace the recorded results. */
+export const QUICK_OUT_DIR = join(tmpdir(), 'circuit-bench-quick');
 
 export function benchUsage(names: readonly string[]): string {
   return `Usage: npm run bench -- [options]
 
 Options:
   --quick         tiny samples, a few seconds in all: checks the code runs, figures mean nothing
-  --out <dir>     directory for the result files (default ${DEFAULT_OUT_DIR})
+  --out <dir>     directory for the result files (default ${DEFAULT_OUT_DIR}; with --quick ${QUICK_OUT_DIR})
   --only <names>  comma-separated subset of: ${names.join(', ')}
   --help          show this help`;
 }
@@ -41,7 +45,7 @@ export function parseBenchOptions(argv: readonly string[], names: readonly strin
   }
   return {
     quick: values.quick ?? false,
-    outDir: values.out ?? DEFAULT_OUT_DIR,
+    outDir: values.out ?? (values.quick ? QUICK_OUT_DIR : DEFAULT_OUT_DIR),
     only: values.only === undefined ? undefined : parseOnly(values.only, names),
     help: values.help ?? false,
   };
