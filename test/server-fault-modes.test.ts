@@ -5,7 +5,8 @@ import {
   isRequestFailedError,
   type RequestFailure,
 } from '../src/http/fetch-greeting.ts';
-import { startMockServer } from '../src/server/mock-server.ts';
+import { CLIENT_HEADER, startMockServer } from '../src/server/mock-server.ts';
+import { ServerSwitch } from '../src/server/server-switch.ts';
 import { parseMode, seededRandom } from '../src/server/server-mode.ts';
 import { startTestServer } from './helpers/test-server.ts';
 import { REAL_TIME_SLACK_MS } from './helpers/timing.ts';
@@ -82,6 +83,38 @@ test('flaky=<rate> fails that fraction with 503, repeatably for a seed', async (
   const failed = first.filter((status) => status === 503).length;
   assert.ok(failed > 40 && failed < 80, `${failed} of 200 failed`);
   assert.deepEqual(await statuses(7), first, 'the same seed repeats the run');
+});
+
+test('flaky gives every client the same sequence, and a restart does not start it over', async (t) => {
+  const server = await ServerSwitch.create({ host: '127.0.0.1' });
+  t.after(() => server.turnOff());
+  const statusesOf = async (client: string, n: number) => {
+    const statuses: number[] = [];
+    for (let i = 0; i < n; i += 1) {
+      const response = await fetch(server.url, { headers: { [CLIENT_HEADER]: client } });
+      await response.text();
+      statuses.push(response.status);
+    }
+    return statuses;
+  };
+  await server.turnOn(parseMode('flaky=0.5'));
+  const a = await statusesOf('a', 20);
+  assert.deepEqual(await statusesOf('b', 20), a, 'client b sees what client a saw');
+  await server.turnOff();
+  // A call while it is off, as every off phase of a schedule makes: it also retires the pooled
+  // keep-alive socket, which fetch would otherwise try once more right after the restart.
+  await fetch(server.url).then(
+    () => assert.fail('the server is off'),
+    () => undefined,
+  );
+  await server.turnOn(parseMode('flaky=0.5'));
+  const random = seededRandom(1);
+  const expected = Array.from({ length: 40 }, () => (random() < 0.5 ? 503 : 200));
+  assert.deepEqual(
+    [...a, ...(await statusesOf('a', 20))],
+    expected,
+    'after the restart the sequence goes on',
+  );
 });
 
 test('reset accepts the connection and destroys the socket', async (t) => {

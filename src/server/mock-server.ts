@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { formatAccessLine } from './access-log.ts';
 import { handleControl, CONTROL_PATH } from './control-endpoint.ts';
-import { formatMode, seededRandom, type ServerMode } from './server-mode.ts';
+import { formatMode, RandomSources, type ServerMode } from './server-mode.ts';
 
 /** The body every healthy answer carries, as the seed's Flask mock server does. */
 export const GREETING = 'Hello world!';
@@ -17,8 +17,10 @@ export interface MockServerOptions {
   port?: number;
   /** What the server does with each request. Default `{ kind: 'up' }`. */
   mode?: ServerMode;
-  /** Seed of the random source behind `flaky`, so runs repeat. Default 1. */
+  /** Seed of the random sources behind `flaky`, so runs repeat. Default 1. */
   seed?: number;
+  /** The random sources behind `flaky`, to keep their sequences across restarts. Default: new ones from `seed`. */
+  random?: RandomSources;
   /** Where to write a seed-style access line per request. Default: no log. */
   log?: (line: string) => void;
   /** Counts to add this server's requests to, so counts survive a stop and a restart. Default: fresh counts. */
@@ -90,7 +92,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const requestedPort = options.port ?? 5000;
   const { log } = options;
   const requests = options.requests ?? emptyCounts();
-  const random = seededRandom(options.seed ?? 1);
+  const random = options.random ?? new RandomSources(options.seed ?? 1);
   const sockets = new Set<Socket>();
   const state = { mode: options.mode ?? ({ kind: 'up' } as ServerMode) };
 
@@ -105,8 +107,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       return;
     }
     const mode = state.mode;
-    count(requests, request, formatMode(mode));
-    serve(mode, request, response, random);
+    const client = count(requests, request, formatMode(mode));
+    serve(mode, request, response, random.for(client));
   });
   server.on('connection', (socket) => {
     sockets.add(socket);
@@ -155,12 +157,14 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   };
 }
 
-function count(requests: RequestCounts, request: IncomingMessage, mode: string): void {
+/** Counts the request and returns its client. */
+function count(requests: RequestCounts, request: IncomingMessage, mode: string): string {
   const header = request.headers[CLIENT_HEADER];
   const client = (Array.isArray(header) ? header[0] : header) ?? '-';
   requests.total += 1;
   requests.byClient[client] = (requests.byClient[client] ?? 0) + 1;
   requests.byMode[mode] = (requests.byMode[mode] ?? 0) + 1;
+  return client;
 }
 
 function serve(

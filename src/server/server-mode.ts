@@ -78,3 +78,22 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * The random sources behind `flaky`: one stream per client, each from the same seed, so every
+ * client (every library in the lab) sees the same pattern of failures whatever order its requests
+ * arrive in. Kept by whoever outlives a server restart, so a sequence goes on after an outage.
+ */
+export class RandomSources {
+  readonly #streams = new Map<string, () => number>();
+  constructor(readonly seed: number) {}
+
+  for(client: string): () => number {
+    let stream = this.#streams.get(client);
+    if (!stream) {
+      stream = seededRandom(this.seed);
+      this.#streams.set(client, stream);
+    }
+    return stream;
+  }
+}

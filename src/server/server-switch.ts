@@ -4,7 +4,7 @@ import {
   type MockServer,
   type RequestCounts,
 } from './mock-server.ts';
-import type { ServerMode } from './server-mode.ts';
+import { RandomSources, type ServerMode } from './server-mode.ts';
 
 export interface ServerSwitchOptions {
   /** Default `localhost`. */
@@ -21,6 +21,8 @@ export interface ServerSwitchOptions {
  */
 export class ServerSwitch implements AsyncDisposable {
   readonly requests: RequestCounts = emptyCounts();
+  /** flaky's random sequences go on across an outage instead of starting over. */
+  readonly #random = new RandomSources(1);
   #server: MockServer | undefined;
 
   private constructor(
@@ -58,6 +60,7 @@ export class ServerSwitch implements AsyncDisposable {
       port: this.port,
       mode,
       requests: this.requests,
+      random: this.#random,
       ...(this.log ? { log: this.log } : {}),
     });
   }
