@@ -33,10 +33,13 @@ end
 
 -- Saves the circuit and tells every process; returns the snapshot as JSON. Every change gets a
 -- new version, so a process that hears of two changes in either order keeps the later one.
+-- A circuit without a transition for a day is forgotten (it comes back closed), so circuits
+-- nobody uses any more, like the lab's one-off ones, do not stay in Redis for good.
 local function commit(c, now, reset_ms)
   c.version = c.version + 1
   redis.call('HSET', KEYS[1], 'state', c.state, 'failures', c.failures, 'version', c.version,
     'openedAt', c.openedAt)
+  redis.call('PEXPIRE', KEYS[1], 86400000)
   local json = cjson.encode(snapshot(c, now, reset_ms))
   redis.call('PUBLISH', ARGV[1], json)
   return json

@@ -78,6 +78,11 @@ export function isPortInUseError(error: unknown): error is PortInUseError {
   return error instanceof PortInUseError;
 }
 
+/** `http://host:port/`, with an IPv6 host in brackets. */
+export function serverUrl(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}/`;
+}
+
 export function emptyCounts(): RequestCounts {
   return { total: 0, byClient: {}, byMode: {} };
 }
@@ -144,7 +149,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   return {
     host,
     port,
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/`,
+    url: serverUrl(host, port),
     requests,
     get mode() {
       return state.mode;

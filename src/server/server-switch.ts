@@ -1,5 +1,6 @@
 import {
   emptyCounts,
+  serverUrl,
   startMockServer,
   type MockServer,
   type RequestCounts,
@@ -42,7 +43,7 @@ export class ServerSwitch implements AsyncDisposable {
   }
 
   get url(): string {
-    return `http://${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}/`;
+    return serverUrl(this.host, this.port);
   }
 
   get isOn(): boolean {
