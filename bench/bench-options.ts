@@ -1,7 +1,7 @@
 /** The command line of `npm run bench`. */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCommandLine } from '../src/cli/parse-command-line.ts';
+import { commandLine } from '../src/cli/command-line.ts';
 import { UsageError } from '../src/cli/usage-error.ts';
 
 export interface BenchOptions {
@@ -18,28 +18,30 @@ export const DEFAULT_OUT_DIR = 'bench/results';
 /** Quick figures mean nothing: by default they never replace the recorded results. */
 export const QUICK_OUT_DIR = join(tmpdir(), 'circuit-bench-quick');
 
-export function benchUsage(names: readonly string[]): string {
-  return `Usage: npm run bench -- [options]
+function benchCommand(names: readonly string[]) {
+  return commandLine({
+    usage: 'npm run bench -- [options]',
+    options: {
+      quick: {
+        help: 'tiny samples, a few seconds in all: checks the code runs, figures mean nothing',
+      },
+      out: {
+        value: '<dir>',
+        help: `directory for the result files (default ${DEFAULT_OUT_DIR}; with --quick ${QUICK_OUT_DIR})`,
+      },
+      only: { value: '<names>', help: `comma-separated subset of: ${names.join(', ')}` },
+      help: { help: 'show this help' },
+    },
+  });
+}
 
-Options:
-  --quick         tiny samples, a few seconds in all: checks the code runs, figures mean nothing
-  --out <dir>     directory for the result files (default ${DEFAULT_OUT_DIR}; with --quick ${QUICK_OUT_DIR})
-  --only <names>  comma-separated subset of: ${names.join(', ')}
-  --help          show this help`;
+export function benchUsage(names: readonly string[]): string {
+  return benchCommand(names).help;
 }
 
 /** Parses argv; bad input throws a one-line UsageError. */
 export function parseBenchOptions(argv: readonly string[], names: readonly string[]): BenchOptions {
-  const { values } = parseCommandLine(
-    argv,
-    {
-      quick: { type: 'boolean' },
-      out: { type: 'string' },
-      only: { type: 'string' },
-      help: { type: 'boolean' },
-    },
-    '--quick, --out <dir>, --only <names>, --help',
-  );
+  const values = benchCommand(names).parse(argv);
   if (values.out !== undefined && values.out.trim() === '') {
     throw new UsageError('--out must be a directory, got ""');
   }

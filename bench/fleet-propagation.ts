@@ -19,9 +19,9 @@ import { Redis } from 'ioredis';
 import { isCircuitOpenError } from '../src/breakers/breaker.ts';
 import { isMain } from '../src/cli/main-guard.ts';
 import type { Benchmark } from './benchmark.ts';
-import { startRedisServer, type RedisServer } from '../src/fleet/redis-server.ts';
+import { startRedisServer, type RedisServer } from '../test/helpers/redis-server.ts';
 import { SharedCircuit } from '../src/fleet/shared-circuit.ts';
-import { epochNow } from '../src/fleet/worker-protocol.ts';
+import { epochNow } from '../src/fleet-demo/worker-protocol.ts';
 
 const RESULT_FILE = fileURLToPath(new URL('./results/fleet-propagation.json', import.meta.url));
 const THIS_FILE = fileURLToPath(import.meta.url);

@@ -3,13 +3,8 @@
  * request timeout, and many concurrent callers. Without a breaker every call waits out the
  * timeout; with one, the first failures open the circuit and the rest are refused at once.
  */
-import { LIBRARIES } from '../src/breakers/libraries.ts';
-import {
-  isCircuitOpenError,
-  LIBRARY_NAMES,
-  type Breaker,
-  type BreakerSettings,
-} from '../src/breakers/breaker.ts';
+import { IN_PROCESS_NAMES, LIBRARIES } from '../src/libraries/registry.ts';
+import { isCircuitOpenError, type Breaker, type BreakerSettings } from '../src/breakers/breaker.ts';
 import { fetchGreeting, isRequestFailedError } from '../src/http/fetch-greeting.ts';
 import { startMockServer } from '../src/server/mock-server.ts';
 import type { Benchmark, BenchContext, BenchOutcome } from './benchmark.ts';
@@ -99,7 +94,7 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
   const plan = context.quick ? QUICK : FULL;
   const cases: CaseResult[] = [await runCase('none', undefined, plan)];
   context.progress(`hanging-server: no breaker done`);
-  for (const library of LIBRARY_NAMES) {
+  for (const library of IN_PROCESS_NAMES) {
     cases.push(await runCase(library, LIBRARIES[library].create(SETTINGS), plan));
     context.progress(`hanging-server: ${library} done`);
   }

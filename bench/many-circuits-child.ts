@@ -12,15 +12,15 @@ import { installTimerCensus } from './timer-census.ts';
 
 // Before any library runs, so every timer they create is counted.
 const countTimers = installTimerCensus();
-const { LIBRARIES } = await import('../src/breakers/libraries.ts');
-const { LIBRARY_NAMES } = await import('../src/breakers/breaker.ts');
+const { LIBRARIES } = await import('../src/libraries/registry.ts');
+const { IN_PROCESS_NAMES } = await import('../src/libraries/registry.ts');
 type Breaker = import('../src/breakers/breaker.ts').Breaker;
 
 const [library, position, cleanup, countText, idleText] = process.argv.slice(2);
 const count = Number(countText);
 const idleMs = Number(idleText);
 if (
-  !LIBRARY_NAMES.some((name) => name === library) ||
+  !IN_PROCESS_NAMES.some((name) => name === library) ||
   (position !== 'closed' && position !== 'open') ||
   (cleanup !== 'abandon' && cleanup !== 'dispose') ||
   !Number.isInteger(count) ||

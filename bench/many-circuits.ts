@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { LIBRARY_NAMES } from '../src/breakers/breaker.ts';
+import { IN_PROCESS_NAMES } from '../src/libraries/registry.ts';
 import type { Benchmark, BenchContext, BenchOutcome } from './benchmark.ts';
 import { bytes, ms, whole } from './format.ts';
 import type { Table } from './table.ts';
@@ -137,7 +137,7 @@ function exitCell(result: CaseResult | undefined, plan: Plan): string {
 async function run(context: BenchContext): Promise<BenchOutcome> {
   const plan = context.quick ? QUICK : FULL;
   const tasks: (() => Promise<CaseResult>)[] = [];
-  for (const library of LIBRARY_NAMES) {
+  for (const library of IN_PROCESS_NAMES) {
     for (const position of plan.positions) {
       for (const cleanup of ['abandon', 'dispose'] as const) {
         tasks.push(async () => {
@@ -154,7 +154,7 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
       (result) =>
         result.library === library && result.position === position && result.cleanup === cleanup,
     );
-  const rows = LIBRARY_NAMES.flatMap((library) =>
+  const rows = IN_PROCESS_NAMES.flatMap((library) =>
     plan.positions.map((position) => {
       const abandoned = find(library, position, 'abandon');
       const disposed = find(library, position, 'dispose');

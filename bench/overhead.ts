@@ -16,15 +16,9 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import CircuitBreaker from 'opossum';
 import { Circuit, SlidingCountBreaker } from 'mollitia';
 import { Bench } from 'tinybench';
-import {
-  isCircuitOpenError,
-  LIBRARY_NAMES,
-  type Breaker,
-  type BreakerSettings,
-  type LibraryName,
-} from '../src/breakers/breaker.ts';
+import { isCircuitOpenError, type Breaker, type BreakerSettings } from '../src/breakers/breaker.ts';
 import { cockatielPolicy } from '../src/breakers/cockatiel.ts';
-import { LIBRARIES } from '../src/breakers/libraries.ts';
+import { IN_PROCESS_NAMES, LIBRARIES, type InProcessName } from '../src/libraries/registry.ts';
 import { mollitiaBreakerOptions } from '../src/breakers/mollitia.ts';
 import { opossumOptions } from '../src/breakers/opossum.ts';
 import { seededRandom } from '../src/server/server-mode.ts';
@@ -87,7 +81,7 @@ async function openByFailures(call: () => Promise<unknown>, failures: number): P
 }
 
 /** The library object built from the same config function the adapter uses, called directly. */
-async function direct(library: LibraryName, position: CircuitPosition): Promise<Subject> {
+async function direct(library: InProcessName, position: CircuitPosition): Promise<Subject> {
   const failing = failingUntilOpen();
   const action = position === 'closed' ? resolvesAtOnce : failing.action;
   const id = `${library} direct ${position}`;
@@ -118,7 +112,7 @@ async function direct(library: LibraryName, position: CircuitPosition): Promise<
 }
 
 /** The same library through the project's adapter (`src/breakers/<library>.ts`). */
-async function adapter(library: LibraryName, position: CircuitPosition): Promise<Subject> {
+async function adapter(library: InProcessName, position: CircuitPosition): Promise<Subject> {
   const breaker = LIBRARIES[library].create(SETTINGS);
   const failing = failingUntilOpen();
   if (position === 'open') {
@@ -137,7 +131,7 @@ async function adapter(library: LibraryName, position: CircuitPosition): Promise
  * V8's type feedback, so a single `() => breaker.execute(...)` for all three adapters would be a
  * megamorphic call that the direct calls do not pay, and the comparison would not be fair.
  */
-const ADAPTER_CALLS: Record<LibraryName, (breaker: Breaker) => () => Promise<unknown>> = {
+const ADAPTER_CALLS: Record<InProcessName, (breaker: Breaker) => () => Promise<unknown>> = {
   opossum: (breaker) => () => breaker.execute(resolvesAtOnce),
   cockatiel: (breaker) => () => breaker.execute(resolvesAtOnce),
   mollitia: (breaker) => () => breaker.execute(resolvesAtOnce),
@@ -292,7 +286,7 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
   const plan = context.quick ? QUICK : FULL;
   const bare: Subject = { id: 'bare', call: resolvesAtOnce, dispose: () => undefined };
   const phases = { closed: [bare], open: [bare] };
-  for (const library of LIBRARY_NAMES) {
+  for (const library of IN_PROCESS_NAMES) {
     for (const position of ['closed', 'open'] as const) {
       for (const variant of ['direct', 'adapter'] as const) {
         const subject = await (variant === 'direct' ? direct : adapter)(library, position);
@@ -317,7 +311,7 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
   const toBare = (value: number) => Number((value / bareFigure.nsPerCall).toFixed(2));
   const toBareInOpenPhase = (value: number) =>
     Number((value / bareInOpenPhase.nsPerCall).toFixed(2));
-  const rows = LIBRARY_NAMES.map((library) => {
+  const rows = IN_PROCESS_NAMES.map((library) => {
     const closed = {
       direct: get('closed', `${library} direct closed`),
       adapter: get('closed', `${library} adapter closed`),

@@ -5,7 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { LIBRARIES } from '../src/breakers/libraries.ts';
+import { LIBRARIES } from '../src/libraries/registry.ts';
 
 export interface Environment {
   node: string;

@@ -13,7 +13,7 @@ import { cockatiel } from '../src/breakers/cockatiel.ts';
 import { exampleOptions } from '../src/cli/example-options.ts';
 import { isMain, runMain } from '../src/cli/main-guard.ts';
 import { fetchGreeting } from '../src/http/fetch-greeting.ts';
-import { formatSeedLine, SERVER_OFF_LINE, SERVER_ON_LINE } from '../src/report/seed-line.ts';
+import { formatSeedLine, SERVER_OFF_LINE, SERVER_ON_LINE } from '../src/report/seed/seed-line.ts';
 import { ServerSwitch } from '../src/server/server-switch.ts';
 
 const FAILURES = 3;

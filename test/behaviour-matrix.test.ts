@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { LIBRARIES } from '../src/breakers/libraries.ts';
+import { LIBRARIES } from '../src/libraries/registry.ts';
 import { runFacts } from '../src/matrix/facts.ts';
 import { renderMatrixDoc } from '../src/matrix/matrix-doc.ts';
 import { runMatrix, type MatrixRow } from '../src/matrix/run-matrix.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isUsageError } from '../src/cli/usage-error.ts';
-import { FLEET_USAGE, parseFleetOptions } from '../src/fleet/fleet-options.ts';
+import { FLEET_USAGE, parseFleetOptions } from '../src/cli/fleet-options.ts';
 import { runScript } from './helpers/run-command.ts';
 
 const cases: [string[], RegExp][] = [
@@ -48,7 +48,7 @@ test('fleet options: no arguments give the documented defaults', () => {
 });
 
 test('npm run fleet with a bad option prints one line, no stack trace, and exits 2', async () => {
-  const result = await runScript('src/fleet/cli.ts', ['--mode', 'everything']);
+  const result = await runScript('src/cli/fleet.ts', ['--mode', 'everything']);
   assert.equal(result.code, 2);
   assert.equal(result.stdout, '');
   assert.equal(result.stderr, 'error: --mode must be shared or local, got "everything"\n');

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { test } from 'node:test';
 import { runScript } from './helpers/run-command.ts';
 
-const CLI = 'src/fleet/cli.ts';
+const CLI = 'src/cli/fleet.ts';
 const SHORT = ['--workers', '1', '--up', '0.2', '--down', '0.5', '--reset-timeout', '0.2'];
 
 /** A loopback URL where nothing listens: a port that was free a moment ago. */

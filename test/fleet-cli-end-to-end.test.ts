@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { FleetReport } from '../src/fleet/fleet-figures.ts';
+import type { FleetReport } from '../src/fleet-demo/figures.ts';
 import { redisUrl } from './helpers/redis.ts';
 import { runScript } from './helpers/run-command.ts';
 import { FLEET_IN_FLIGHT_SLACK } from './helpers/timing.ts';
@@ -17,7 +17,7 @@ test('npm run fleet: while the server is down, the shared circuit sends the fail
     ...['--down', String(DOWN_S), '--reset-timeout', String(RESET_TIMEOUT_S), '--up', '0.5'],
     '--json',
   ];
-  const result = await runScript('src/fleet/cli.ts', args, {
+  const result = await runScript('src/cli/fleet.ts', args, {
     env: { REDIS_URL: url },
     timeoutMs: 90_000,
   });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fleetReport } from '../src/fleet/fleet-figures.ts';
-import { formatFleetReport } from '../src/fleet/fleet-report.ts';
-import type { FleetRunOptions, ModeRun } from '../src/fleet/fleet-run.ts';
+import { fleetReport } from '../src/fleet-demo/figures.ts';
+import { formatFleetReport } from '../src/fleet-demo/report.ts';
+import type { FleetRunOptions, ModeRun } from '../src/fleet-demo/run-mode.ts';
 
 const OPTIONS: FleetRunOptions = {
   workers: 2,

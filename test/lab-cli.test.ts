@@ -146,7 +146,10 @@ test('--help lists every option with its default', async () => {
 });
 
 const BAD_INPUT: [string[], RegExp][] = [
-  [['--fast'], /^error: unknown option --fast; valid options: --scenario, --library, /],
+  [
+    ['--fast'],
+    /^error: unknown option --fast; valid options: --scenario <file>, --library <names>, /,
+  ],
   [
     ['--library', 'hystrix'],
     /^error: --library: unknown library "hystrix"; valid: opossum, cockatiel, mollitia/,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LIBRARIES } from '../src/breakers/libraries.ts';
+import { LIBRARIES } from '../src/libraries/registry.ts';
 import { runScenario } from '../src/scenario/run-scenario.ts';
 import { parseSchedule, SEED_SCENARIO, type Scenario } from '../src/scenario/scenario.ts';
 import type { LibraryRun } from '../src/scenario/trace.ts';

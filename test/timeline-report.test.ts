@@ -4,15 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { LIBRARIES } from '../src/breakers/libraries.ts';
-import { isChromiumMissingError, launchChromium } from '../src/report/headless-chromium.ts';
+import { LIBRARIES } from '../src/libraries/registry.ts';
+import { isChromiumMissingError, launchChromium } from '../src/report/timeline/chromium.ts';
 import {
   renderTimelineHtml,
   renderTimelinePage,
   renderTimelineSection,
   writeTimelinePage,
   writeTimelineReport,
-} from '../src/report/timeline-html.ts';
+} from '../src/report/timeline/page.ts';
 import { runScenario } from '../src/scenario/run-scenario.ts';
 import { SEED_SCENARIO, type Scenario } from '../src/scenario/scenario.ts';
 import type { CallRecord, LibraryRun, Trace } from '../src/scenario/trace.ts';

@@ -2,10 +2,6 @@
 
 export type CircuitState = 'closed' | 'open' | 'half-open';
 
-/** The in-process libraries the lab compares. */
-export const LIBRARY_NAMES = ['opossum', 'cockatiel', 'mollitia'] as const;
-export type LibraryName = (typeof LIBRARY_NAMES)[number];
-
 /**
  * What every library is asked to do, in the seed's terms. Each adapter maps these onto its
  * library's own options as closely as the library allows; where it cannot, the lab records

@@ -1,5 +1,5 @@
 import { parsePort, parsePositive } from './numbers.ts';
-import { parseCommandLine } from './parse-command-line.ts';
+import { parseCommandLine } from './command-line.ts';
 import { isMain } from './main-guard.ts';
 import { isUsageError } from './usage-error.ts';
 

@@ -1,4 +1,5 @@
-import { LIBRARY_NAMES } from '../breakers/breaker.ts';
+import { LIBRARY_NAMES, DEFAULT_LIBRARIES, type LibraryName } from '../libraries/registry.ts';
+import { isErrorStatus } from '../http/protocol.ts';
 import {
   formatSchedule,
   parseSchedule,
@@ -6,13 +7,14 @@ import {
   type Scenario,
 } from '../scenario/scenario.ts';
 import { loadScenarioFile } from '../scenario/scenario-file.ts';
+import { commandLine } from './command-line.ts';
 import { parsePort, parsePositive, parseWhole } from './numbers.ts';
-import { parseCommandLine } from './parse-command-line.ts';
+import { fromOption } from './option-context.ts';
 import { UsageError } from './usage-error.ts';
 
 export interface LabOptions {
   scenario: Scenario;
-  libraries: string[];
+  libraries: LibraryName[];
   port: number;
   output: 'table' | 'json' | 'seed';
   /** Where to write the HTML timeline report, if asked. */
@@ -22,71 +24,75 @@ export interface LabOptions {
 
 const DEFAULT_PORT = 5000;
 
-export const LAB_USAGE = `Usage: npm start -- [options]
-
-Runs one scenario for several circuit breaker libraries at once, against one real mock server,
-and shows what each library did after every call.
-
-Options:
-  --scenario <file>          start from a scenario file, e.g. scenarios/hang.json; options below override it
-  --library <names>          comma list of ${LIBRARY_NAMES.join(', ')}, fleet (default: all but fleet);
-                             fleet is the circuit shared in Redis at $REDIS_URL (default redis://127.0.0.1:6379)
-  --failures <n>             consecutive failures that open the circuit (default ${SEED_SCENARIO.failures})
-  --reset-timeout <s>        seconds the circuit stays open before one trial call (default ${SEED_SCENARIO.resetTimeout})
-  --delay <s>                seconds between calls (default ${SEED_SCENARIO.delay})
-  --request-timeout <s>      seconds before a request is abandoned (default ${SEED_SCENARIO.requestTimeout})
-  --schedule <phases>        the server's phases, <server>:<calls> separated by commas
-                             (default ${formatSchedule(SEED_SCENARIO.schedule)}); server is on, off, slow=<ms>,
-                             hang, error=<status>, flaky=<rate> or reset, e.g. on:3,off:5,on:4
-  --concurrency <n>          callers per library making each call at once (default 1)
-  --ignore-status <codes>    comma list of HTTP statuses the breakers must not count as failures
-                             (default none), e.g. 404
-  --speed <x>                divide every duration by x; times shown stay in scenario seconds (default 1)
-  --port <n>                 port of the mock server, 0 for a free one (default ${DEFAULT_PORT})
-  --json                     print the trace as one JSON document on stdout, nothing else
-  --seed-format              print the seed's own lines, one library after another
-  --report <file.html>       also write the HTML timeline report (one self-contained page) to this file
-  --help                     show this help
-
-Colours: closed green, open red, half-open yellow; plain when piped or with NO_COLOR set.`;
-
-const VALID =
-  '--scenario, --library, --failures, --reset-timeout, --delay, --request-timeout, --schedule, --concurrency, --ignore-status, --speed, --port, --json, --seed-format, --report, --help';
-
-/** `known`: the names `--library` accepts; `defaults`: the libraries run without `--library`. */
-export function parseLabOptions(
-  argv: readonly string[],
-  known: readonly string[] = LIBRARY_NAMES,
-  defaults: readonly string[] = known,
-): LabOptions {
-  const string = { type: 'string' } as const;
-  const { values } = parseCommandLine(
-    argv,
-    {
-      library: string,
-      failures: string,
-      'reset-timeout': string,
-      delay: string,
-      'request-timeout': string,
-      schedule: string,
-      scenario: string,
-      concurrency: string,
-      'ignore-status': string,
-      speed: string,
-      port: string,
-      json: { type: 'boolean' },
-      'seed-format': { type: 'boolean' },
-      report: string,
-      help: { type: 'boolean' },
+export const LAB_COMMAND = commandLine({
+  usage: 'npm start -- [options]',
+  about: `Runs one scenario for several circuit breaker libraries at once, against one real mock server,
+and shows what each library did after every call.`,
+  options: {
+    scenario: {
+      value: '<file>',
+      help: 'start from a scenario file, e.g. scenarios/hang.json; options below override it',
     },
-    VALID,
-  );
+    library: {
+      value: '<names>',
+      help: `comma list of ${LIBRARY_NAMES.join(', ')} (default: ${DEFAULT_LIBRARIES.join(', ')});
+fleet is the circuit shared in Redis at $REDIS_URL (default redis://127.0.0.1:6379)`,
+    },
+    failures: {
+      value: '<n>',
+      help: `consecutive failures that open the circuit (default ${SEED_SCENARIO.failures})`,
+    },
+    'reset-timeout': {
+      value: '<s>',
+      help: `seconds the circuit stays open before one trial call (default ${SEED_SCENARIO.resetTimeout})`,
+    },
+    delay: { value: '<s>', help: `seconds between calls (default ${SEED_SCENARIO.delay})` },
+    'request-timeout': {
+      value: '<s>',
+      help: `seconds before a request is abandoned (default ${SEED_SCENARIO.requestTimeout})`,
+    },
+    schedule: {
+      value: '<phases>',
+      help: `the server's phases, <server>:<calls> separated by commas
+(default ${formatSchedule(SEED_SCENARIO.schedule)}); server is on, off, slow=<ms>,
+hang, error=<status>, flaky=<rate> or reset, e.g. on:3,off:5,on:4`,
+    },
+    concurrency: { value: '<n>', help: 'callers per library making each call at once (default 1)' },
+    'ignore-status': {
+      value: '<codes>',
+      help: `comma list of HTTP statuses the breakers must not count as failures
+(default none), e.g. 404`,
+    },
+    speed: {
+      value: '<x>',
+      help: 'divide every duration by x; times shown stay in scenario seconds (default 1)',
+    },
+    port: {
+      value: '<n>',
+      help: `port of the mock server, 0 for a free one (default ${DEFAULT_PORT})`,
+    },
+    json: { help: 'print the trace as one JSON document on stdout, nothing else' },
+    'seed-format': { help: "print the seed's own lines, one library after another" },
+    report: {
+      value: '<file.html>',
+      help: 'also write the HTML timeline report (one self-contained page) to this file',
+    },
+    help: { help: 'show this help' },
+  },
+  footer:
+    'Colours: closed green, open red, half-open yellow; plain when piped or with NO_COLOR set.',
+});
+
+export function parseLabOptions(argv: readonly string[]): LabOptions {
+  const values = LAB_COMMAND.parse(argv);
   if (values.json && values['seed-format']) {
     throw new UsageError('--json and --seed-format are two outputs; choose one');
   }
   const option = <T>(raw: string | undefined, parse: (raw: string) => T, fallback: T): T =>
     raw === undefined ? fallback : parse(raw);
-  const file = values.scenario === undefined ? undefined : loadScenarioFile(values.scenario);
+  const path = values.scenario;
+  const file =
+    path === undefined ? undefined : fromOption(`--scenario`, () => loadScenarioFile(path), ' ');
   const base: Scenario = file ? { ...file.scenario, speed: 1 } : SEED_SCENARIO;
   const scenario: Scenario = {
     failures: option(values.failures, (raw) => parseWhole('--failures', raw), base.failures),
@@ -101,7 +107,11 @@ export function parseLabOptions(
       (raw) => parsePositive('--request-timeout', raw),
       base.requestTimeout,
     ),
-    schedule: option(values.schedule, parseSchedule, base.schedule),
+    schedule: option(
+      values.schedule,
+      (raw) => fromOption('--schedule', () => parseSchedule(raw)),
+      base.schedule,
+    ),
     speed: option(values.speed, (raw) => parsePositive('--speed', raw), base.speed),
     concurrency: option(
       values.concurrency,
@@ -112,7 +122,7 @@ export function parseLabOptions(
   };
   return {
     scenario,
-    libraries: option(values.library, (raw) => parseLibraries(raw, known), [...defaults]),
+    libraries: option(values.library, parseLibraries, [...DEFAULT_LIBRARIES]),
     port: option(values.port, parsePort, DEFAULT_PORT),
     output: values.json ? 'json' : values['seed-format'] ? 'seed' : 'table',
     report: values.report,
@@ -120,22 +130,23 @@ export function parseLabOptions(
   };
 }
 
-function parseLibraries(raw: string, known: readonly string[]): string[] {
+function parseLibraries(raw: string): LibraryName[] {
   const names = raw.split(',').map((name) => name.trim());
+  const known: readonly string[] = LIBRARY_NAMES;
   for (const name of names) {
     if (!known.includes(name)) {
       throw new UsageError(
-        `--library: unknown library "${name}"; valid: ${known.join(', ')} (comma list)`,
+        `--library: unknown library "${name}"; valid: ${LIBRARY_NAMES.join(', ')} (comma list)`,
       );
     }
   }
-  return [...new Set(names)];
+  return [...new Set(names as LibraryName[])];
 }
 
 function parseStatuses(raw: string): number[] {
   return raw.split(',').map((part) => {
     const status = Number(part.trim());
-    if (!Number.isInteger(status) || status < 400 || status > 599) {
+    if (!isErrorStatus(status)) {
       throw new UsageError(
         `--ignore-status: "${part}" is not an HTTP error status; expected codes 400-599, e.g. 404,422`,
       );

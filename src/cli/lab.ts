@@ -1,27 +1,25 @@
-import { LIBRARIES } from '../breakers/libraries.ts';
-import { LIBRARY_NAMES, type BreakerLibrary } from '../breakers/breaker.ts';
-import { fleetLibrary, isFleetOptionsError } from '../fleet/index.ts';
-import { statePainter } from '../report/color.ts';
+import { libraryNamed } from '../libraries/registry.ts';
+import { statePainter } from '../report/terminal/color.ts';
 import { formatJsonTrace } from '../report/json-trace.ts';
-import { formatSeedRuns } from '../report/seed-format.ts';
-import { summaryTable, tableHeader, tableRow } from '../report/side-by-side.ts';
-import { writeTimelineReport } from '../report/timeline-html.ts';
+import { formatSeedRuns } from '../report/seed/seed-runs.ts';
+import { summaryTable, tableHeader, tableRow } from '../report/terminal/side-by-side.ts';
+import { writeTimelineReport } from '../report/timeline/page.ts';
 import { runScenario } from '../scenario/run-scenario.ts';
 import { formatSchedule } from '../scenario/scenario.ts';
-import { LAB_USAGE, parseLabOptions } from './lab-options.ts';
+import { LAB_COMMAND, parseLabOptions } from './lab-options.ts';
 import { isMain, runMain } from './main-guard.ts';
-import { UsageError } from './usage-error.ts';
+import { fromOption } from './option-context.ts';
 
 /** `npm start`: the lab. Argument parsing and wiring only; the work is in scenario/ and report/. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const options = parseLabOptions(argv, [...LIBRARY_NAMES, 'fleet'], [...LIBRARY_NAMES]);
+  const options = parseLabOptions(argv);
   if (options.help) {
-    console.log(LAB_USAGE);
+    console.log(LAB_COMMAND.help);
     return 0;
   }
   const { scenario } = options;
-  const libraries: BreakerLibrary[] = options.libraries.map((name) =>
-    name === 'fleet' ? fleetFromEnvironment() : LIBRARIES[name as keyof typeof LIBRARIES],
+  const libraries = options.libraries.map((name) =>
+    fromOption(`--library ${name}`, () => libraryNamed(name)),
   );
   const paint = statePainter(process.stdout);
   const names = libraries.map((library) => library.name);
@@ -62,16 +60,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     return trace.interrupted ? 130 : 0;
   } finally {
     process.off('SIGINT', onSigint);
-  }
-}
-
-/** The shared circuit on $REDIS_URL, checked before the run starts: a malformed URL is bad input. */
-function fleetFromEnvironment(): BreakerLibrary {
-  try {
-    return fleetLibrary();
-  } catch (error) {
-    if (isFleetOptionsError(error)) throw new UsageError(`--library fleet: ${error.message}`);
-    throw error;
   }
 }
 

@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { isListenError, isPortInUseError } from '../server/mock-server.ts';
-import { isUsageError } from './usage-error.ts';
+import { isInputError } from '../input-error.ts';
+import { isChromiumMissingError } from '../report/timeline/chromium.ts';
 
 /** True when the module at `url` is the script node was started with (not imported by a test). */
 export function isMain(url: string): boolean {
@@ -9,8 +10,8 @@ export function isMain(url: string): boolean {
 }
 
 /**
- * Runs a command's main function: bad input prints one line and exits 2, a taken port one line
- * and exit 1, anything else is a bug and keeps its stack trace.
+ * Runs a command's main function: bad input (the InputError family) or a missing Chromium prints one
+ * line and exits 2, a taken port one line and exit 1, anything else is a bug and keeps its stack trace.
  */
 export async function runMain(main: () => Promise<number | void>): Promise<void> {
   // `npm start | head`: the reader went away; stop quietly instead of crashing on EPIPE.
@@ -22,7 +23,7 @@ export async function runMain(main: () => Promise<number | void>): Promise<void>
     const code = await main();
     if (typeof code === 'number') process.exitCode = code;
   } catch (error) {
-    if (isUsageError(error)) {
+    if (isInputError(error) || isChromiumMissingError(error)) {
       console.error(`error: ${error.message}`);
       process.exitCode = 2;
     } else if (isPortInUseError(error)) {

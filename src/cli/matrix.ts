@@ -2,46 +2,37 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { dirname, relative } from 'node:path';
-import { LIBRARIES } from '../breakers/libraries.ts';
+import { LIBRARIES } from '../libraries/registry.ts';
 import { renderMatrixDoc } from '../matrix/matrix-doc.ts';
 import { loadScenarioFolder, runMatrix } from '../matrix/run-matrix.ts';
-import { writeTimelinePage } from '../report/timeline-html.ts';
+import { writeTimelinePage } from '../report/timeline/page.ts';
 import { isMain, runMain } from './main-guard.ts';
 import { parsePositive } from './numbers.ts';
-import { parseCommandLine } from './parse-command-line.ts';
+import { commandLine } from './command-line.ts';
+import { fromOption } from './option-context.ts';
 import { UsageError } from './usage-error.ts';
 
-const USAGE = `Usage: npm run matrix -- [options]
-
-Runs every scenario in scenarios/ for every library and writes the behaviour matrix (Markdown)
-and one HTML page with the timeline of every run.
-
-Options:
-  --speed <x>        run every scenario x times faster (default 10)
-  --only <ids>       comma list of scenario ids (file names without .json) to run (default: all)
-  --scenarios <dir>  folder of scenario files (default scenarios)
-  --out <file>       the matrix (default docs/behaviour-matrix.md)
-  --report <file>    the timelines page (default docs/behaviour-timelines.html)
-  --help             show this help`;
-
-const VALID = '--speed, --only, --scenarios, --out, --report, --help';
+const MATRIX_COMMAND = commandLine({
+  usage: 'npm run matrix -- [options]',
+  about: `Runs every scenario in scenarios/ for every library and writes the behaviour matrix (Markdown)
+and one HTML page with the timeline of every run.`,
+  options: {
+    speed: { value: '<x>', help: 'run every scenario x times faster (default 10)' },
+    only: {
+      value: '<ids>',
+      help: 'comma list of scenario ids (file names without .json) to run (default: all)',
+    },
+    scenarios: { value: '<dir>', help: 'folder of scenario files (default scenarios)' },
+    out: { value: '<file>', help: 'the matrix (default docs/behaviour-matrix.md)' },
+    report: { value: '<file>', help: 'the timelines page (default docs/behaviour-timelines.html)' },
+    help: { help: 'show this help' },
+  },
+});
 
 export async function main(argv: readonly string[]): Promise<number> {
-  const string = { type: 'string' } as const;
-  const { values } = parseCommandLine(
-    argv,
-    {
-      speed: string,
-      only: string,
-      scenarios: string,
-      out: string,
-      report: string,
-      help: { type: 'boolean' },
-    },
-    VALID,
-  );
+  const values = MATRIX_COMMAND.parse(argv);
   if (values.help) {
-    console.log(USAGE);
+    console.log(MATRIX_COMMAND.help);
     return 0;
   }
   const speed = values.speed === undefined ? 10 : parsePositive('--speed', values.speed);
@@ -56,7 +47,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       throw new UsageError(`${option} ${file} is a folder; give a file name`);
     }
   }
-  let files = loadScenarioFolder(folder);
+  let files = fromOption(`--scenarios ${folder}`, () => loadScenarioFolder(folder));
   if (values.only !== undefined) {
     const ids = values.only.split(',').map((id) => id.trim());
     const unknown = ids.filter((id) => !files.some((file) => file.id === id));

@@ -1,5 +1,7 @@
-/** Bad input from the command line: printed as one line, exit code 2, no stack trace. */
-export class UsageError extends Error {
+import { InputError } from '../input-error.ts';
+
+/** Bad input on the command line itself (an unknown flag, a missing value, a bad number). */
+export class UsageError extends InputError {
   override readonly name = 'UsageError';
 }
 

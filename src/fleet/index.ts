@@ -15,4 +15,3 @@ export {
   RedisUrlError,
   type RedisProbe,
 } from './redis-url.ts';
-export { startRedisServer, type RedisServer, type RedisServerOptions } from './redis-server.ts';

@@ -1,9 +1,10 @@
 import { Redis } from 'ioredis';
+import { InputError } from '../input-error.ts';
 
 /** Where the fleet finds Redis when neither an option nor REDIS_URL says otherwise. */
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
-export class RedisUrlError extends Error {
+export class RedisUrlError extends InputError {
   override readonly name = 'RedisUrlError';
 }
 

@@ -1,6 +1,7 @@
 import type { BreakerLibrary, BreakerSettings } from '../breakers/breaker.ts';
 import { cockatiel } from '../breakers/cockatiel.ts';
-import { checkRedisUrl, isRedisUrlError, redisUrlFromEnv } from './redis-url.ts';
+import { InputError } from '../input-error.ts';
+import { checkRedisUrl, redisUrlFromEnv } from './redis-url.ts';
 
 export interface SharedCircuitOptions extends BreakerSettings {
   /** The circuit's name, part of its Redis keys: processes that share a name share the circuit. Required. */
@@ -46,7 +47,7 @@ export interface ResolvedOptions {
   localLibrary: BreakerLibrary;
 }
 
-export class FleetOptionsError extends Error {
+export class FleetOptionsError extends InputError {
   override readonly name = 'FleetOptionsError';
 }
 
@@ -63,13 +64,7 @@ export function resolveOptions(options: SharedCircuitOptions): ResolvedOptions {
     throw new FleetOptionsError(`failures must be a whole number >= 1, got ${String(failures)}`);
   }
   const resetTimeoutMs = positive('resetTimeoutMs', options.resetTimeoutMs);
-  let redisUrl: string;
-  try {
-    redisUrl = checkRedisUrl(options.redisUrl ?? redisUrlFromEnv());
-  } catch (error) {
-    if (isRedisUrlError(error)) throw new FleetOptionsError(error.message);
-    throw error;
-  }
+  const redisUrl = checkRedisUrl(options.redisUrl ?? redisUrlFromEnv());
   const settings: BreakerSettings = {
     failures,
     resetTimeoutMs,

@@ -1,4 +1,4 @@
-import { CLIENT_HEADER } from '../server/mock-server.ts';
+import { CLIENT_HEADER } from './protocol.ts';
 
 /** Why a request to the service failed, as the client saw it. */
 export type RequestFailure =

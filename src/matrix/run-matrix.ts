@@ -1,9 +1,9 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BreakerLibrary } from '../breakers/breaker.ts';
-import { UsageError } from '../cli/usage-error.ts';
 import { runScenario } from '../scenario/run-scenario.ts';
 import { loadScenarioFile, type ScenarioFile } from '../scenario/scenario-file.ts';
+import { ScenarioError } from '../scenario/scenario.ts';
 import type { Trace } from '../scenario/trace.ts';
 import { makeCells, type Cell } from './cells.ts';
 
@@ -34,8 +34,8 @@ export function loadScenarioFolder(folder: string): ScenarioFile[] {
     names = readdirSync(folder);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      `--scenarios ${folder}: ${code === 'ENOENT' ? 'no such folder' : code === 'ENOTDIR' ? 'not a folder' : String(code)}`,
+    throw new ScenarioError(
+      `${folder}: ${code === 'ENOENT' ? 'no such folder' : code === 'ENOTDIR' ? 'not a folder' : String(code)}`,
     );
   }
   return names

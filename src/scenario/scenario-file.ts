@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { UsageError } from '../cli/usage-error.ts';
-import { parseSchedule, SEED_SCENARIO, type Scenario } from './scenario.ts';
+import { isErrorStatus } from '../http/protocol.ts';
+import { parseSchedule, ScenarioError, SEED_SCENARIO, type Scenario } from './scenario.ts';
 
 /** A scenario as data (`scenarios/*.json`): the settings plus the question it asks. */
 export interface ScenarioFile {
@@ -25,7 +25,7 @@ const NUMBER_FIELDS = [
 const WHOLE_FIELDS: readonly string[] = ['failures', 'concurrency'];
 const KNOWN_FIELDS = new Set(['title', 'question', 'schedule', 'ignoreStatuses', ...NUMBER_FIELDS]);
 
-/** Reads and checks a scenario file; a bad file is a UsageError naming the file, field and value. */
+/** Reads and checks a scenario file; a bad file is a ScenarioError naming the file, field and value. */
 export function loadScenarioFile(path: string): ScenarioFile {
   let data: unknown;
   try {
@@ -35,9 +35,9 @@ export function loadScenarioFile(path: string): ScenarioFile {
       (error as NodeJS.ErrnoException).code === 'ENOENT'
         ? 'no such file'
         : (error as Error).message;
-    throw new UsageError(`--scenario ${path}: ${why}`);
+    throw new ScenarioError(`${path}: ${why}`);
   }
-  const bad = (what: string) => new UsageError(`--scenario ${path}: ${what}`);
+  const bad = (what: string) => new ScenarioError(`${path}: ${what}`);
   if (!data || typeof data !== 'object' || Array.isArray(data)) throw bad('expected a JSON object');
   const fields = data as Record<string, unknown>;
   for (const key of Object.keys(fields)) {
@@ -63,7 +63,7 @@ export function loadScenarioFile(path: string): ScenarioFile {
   const ignore = fields['ignoreStatuses'] ?? [];
   if (
     !Array.isArray(ignore) ||
-    !ignore.every((status) => Number.isInteger(status) && status >= 400 && status <= 599)
+    !ignore.every((status) => typeof status === 'number' && isErrorStatus(status))
   ) {
     throw bad(
       `"ignoreStatuses" must be a list of HTTP statuses 400-599, got ${JSON.stringify(ignore)}`,
@@ -73,7 +73,8 @@ export function loadScenarioFile(path: string): ScenarioFile {
   try {
     schedule = parseSchedule(text('schedule'));
   } catch (error) {
-    throw bad((error as Error).message.replace(/^--schedule: /, 'schedule: '));
+    if (error instanceof ScenarioError) throw bad(`schedule: ${error.message}`);
+    throw error;
   }
   return {
     id: basename(path).replace(/\.json$/, ''),

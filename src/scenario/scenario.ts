@@ -1,4 +1,4 @@
-import { UsageError } from '../cli/usage-error.ts';
+import { InputError } from '../input-error.ts';
 import {
   formatMode,
   isModeError,
@@ -69,15 +69,19 @@ export const SEED_SCENARIO: Scenario = {
 
 export const SCHEDULE_FORM = `comma-separated phases <server>:<calls>, server one of on, off, ${MODE_FORMS.replace('up, ', '')}; e.g. "off:10,on:10" or "on:3,slow=800:5,on:4"`;
 
-/** Parses `off:10,slow=800:5,on:10` into phases; throws UsageError naming the bad part. */
+/** A schedule or scenario that cannot run; the message names the part or field and shows its value. */
+export class ScenarioError extends InputError {
+  override readonly name = 'ScenarioError';
+}
+
+/** Parses `off:10,slow=800:5,on:10` into phases; throws ScenarioError naming the bad part. */
 export function parseSchedule(text: string): Phase[] {
   return text.split(',').map((raw) => {
     const part = raw.trim();
     const colon = part.lastIndexOf(':');
     const callsText = part.slice(colon + 1);
     const calls = Number(callsText);
-    const bad = (why: string) =>
-      new UsageError(`--schedule: "${part}" ${why}; expected ${SCHEDULE_FORM}`);
+    const bad = (why: string) => new ScenarioError(`"${part}" ${why}; expected ${SCHEDULE_FORM}`);
     if (colon < 1 || !/^\d+$/.test(callsText) || calls < 1) throw bad('is not a phase');
     try {
       return { server: parseServerSetting(part.slice(0, colon)), calls };
@@ -90,8 +94,4 @@ export function parseSchedule(text: string): Phase[] {
 
 export function formatSchedule(schedule: readonly Phase[]): string {
   return schedule.map((phase) => `${phase.server}:${phase.calls}`).join(',');
-}
-
-export function totalCalls(schedule: readonly Phase[]): number {
-  return schedule.reduce((sum, phase) => sum + phase.calls, 0);
 }

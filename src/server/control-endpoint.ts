@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestCounts } from './mock-server.ts';
+import type { RequestCounts } from './request-counts.ts';
 import { formatMode, isModeError, MODE_FORMS, parseMode, type ServerMode } from './server-mode.ts';
 
 export const CONTROL_PATH = '/__mock/';

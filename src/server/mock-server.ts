@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { CLIENT_HEADER } from '../http/protocol.ts';
+import { countRequest, emptyCounts, type RequestCounts } from './request-counts.ts';
 import { formatAccessLine } from './access-log.ts';
 import { handleControl, CONTROL_PATH } from './control-endpoint.ts';
 import { formatMode, RandomSources, type ServerMode } from './server-mode.ts';
@@ -7,8 +9,8 @@ import { formatMode, RandomSources, type ServerMode } from './server-mode.ts';
 /** The body every healthy answer carries, as the seed's Flask mock server does. */
 export const GREETING = 'Hello world!';
 
-/** The request header a client sets so the server can count requests per client. */
-export const CLIENT_HEADER = 'x-circuit-lab-client';
+export { CLIENT_HEADER };
+export { emptyCounts, type RequestCounts };
 
 export interface MockServerOptions {
   /** Interface to bind. Default `localhost`, like the seed. */
@@ -27,15 +29,6 @@ export interface MockServerOptions {
   requests?: RequestCounts;
   /** Serve `PUT /__mock/mode` (loopback clients only) to change the mode by hand. Default false. */
   control?: boolean;
-}
-
-/** Requests that reached the server (control requests excluded). */
-export interface RequestCounts {
-  total: number;
-  /** Keyed by the `x-circuit-lab-client` header ("-" when absent). */
-  byClient: Record<string, number>;
-  /** Keyed by the mode in force when the request arrived (`up`, `slow=800`, ...). */
-  byMode: Record<string, number>;
 }
 
 export interface MockServer extends AsyncDisposable {
@@ -83,10 +76,6 @@ export function serverUrl(host: string, port: number): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}/`;
 }
 
-export function emptyCounts(): RequestCounts {
-  return { total: 0, byClient: {}, byMode: {} };
-}
-
 /**
  * Starts the "unreliable" REST service: `GET /` answers 200 `Hello world!` in mode `up`, and
  * misbehaves as told in the other modes. Resolves once connections are accepted; `await using`
@@ -112,7 +101,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       return;
     }
     const mode = state.mode;
-    const client = count(requests, request, formatMode(mode));
+    const client = countRequest(requests, request, formatMode(mode));
     serve(mode, request, response, random.for(client));
   });
   server.on('connection', (socket) => {
@@ -160,16 +149,6 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     stop,
     [Symbol.asyncDispose]: stop,
   };
-}
-
-/** Counts the request and returns its client. */
-function count(requests: RequestCounts, request: IncomingMessage, mode: string): string {
-  const header = request.headers[CLIENT_HEADER];
-  const client = (Array.isArray(header) ? header[0] : header) ?? '-';
-  requests.total += 1;
-  requests.byClient[client] = (requests.byClient[client] ?? 0) + 1;
-  requests.byMode[mode] = (requests.byMode[mode] ?? 0) + 1;
-  return client;
 }
 
 function serve(

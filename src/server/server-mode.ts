@@ -1,3 +1,6 @@
+import { isErrorStatus } from '../http/protocol.ts';
+import { InputError } from '../input-error.ts';
+
 /**
  * What a running mock server does with each request. "Down" is not a mode: it is the port
  * closed (`MockServer.stop()` / `ServerSwitch.turnOff()`).
@@ -12,7 +15,8 @@ export type ServerMode =
 
 export const MODE_FORMS = 'up, slow=<ms>, hang, error=<status 400-599>, flaky=<rate 0-1>, reset';
 
-export class ModeError extends Error {
+/** A server mode that is none of MODE_FORMS. */
+export class ModeError extends InputError {
   override readonly name = 'ModeError';
 }
 
@@ -39,9 +43,7 @@ export function parseMode(text: string): ServerMode {
     case 'slow':
       return Number.isInteger(number) && number >= 0 ? { kind: 'slow', ms: number } : fail();
     case 'error':
-      return Number.isInteger(number) && number >= 400 && number <= 599
-        ? { kind: 'error', status: number }
-        : fail();
+      return isErrorStatus(number) ? { kind: 'error', status: number } : fail();
     case 'flaky':
       return Number.isFinite(number) && number >= 0 && number <= 1
         ? { kind: 'flaky', rate: number }

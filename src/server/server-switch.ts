@@ -46,10 +46,6 @@ export class ServerSwitch implements AsyncDisposable {
     return serverUrl(this.host, this.port);
   }
 
-  get isOn(): boolean {
-    return this.#server !== undefined;
-  }
-
   /** Starts the server if it is off, and puts it in `mode` (default `up`). */
   async turnOn(mode: ServerMode = { kind: 'up' }): Promise<void> {
     if (this.#server) {

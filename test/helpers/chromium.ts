@@ -1,6 +1,6 @@
 import type { TestContext } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../../src/report/headless-chromium.ts';
+import { launchChromium } from '../../src/report/timeline/chromium.ts';
 
 /**
  * The system Chromium, headless, closed when the test ends. When it is not installed the test

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TestContext } from 'node:test';
 import { Redis } from 'ioredis';
-import { startRedisServer, type RedisServer } from '../../src/fleet/redis-server.ts';
+import { startRedisServer, type RedisServer } from './redis-server.ts';
 import { SharedCircuit } from '../../src/fleet/shared-circuit.ts';
 import type { SharedCircuitOptions } from '../../src/fleet/shared-circuit-options.ts';
 import { FLEET_DEADLINE_MS } from './timing.ts';

@@ -2,21 +2,21 @@
  * `npm run fleet`: the same outage seen by N processes with one shared circuit (Redis) and with a
  * breaker each. Argument parsing and wiring only; see fleet-run.ts for the run itself.
  */
-import { isMain, runMain } from '../cli/main-guard.ts';
-import { UsageError } from '../cli/usage-error.ts';
-import { fleetReport } from './fleet-figures.ts';
+import { isMain, runMain } from './main-guard.ts';
+import { UsageError } from './usage-error.ts';
+import { fleetReport } from '../fleet-demo/figures.ts';
 import { FLEET_USAGE, parseFleetOptions, type FleetCliOptions } from './fleet-options.ts';
-import { formatFleetReport } from './fleet-report.ts';
-import { runMode, type ModeRun } from './fleet-run.ts';
+import { formatFleetReport } from '../fleet-demo/report.ts';
+import { runMode, type ModeRun } from '../fleet-demo/run-mode.ts';
 import {
   checkRedisUrl,
   isRedisUrlError,
   probeRedis,
   redactUrl,
   redisUrlFromEnv,
-} from './redis-url.ts';
-import { isWorkerFailedError, killAllWorkers } from './worker-process.ts';
-import type { FleetMode } from './worker-protocol.ts';
+} from '../fleet/redis-url.ts';
+import { isWorkerFailedError, killAllWorkers } from '../fleet-demo/worker-process.ts';
+import type { FleetMode } from '../fleet-demo/worker-protocol.ts';
 
 const START_REDIS = "redis-server --port 6379 --save '' --appendonly no";
 

@@ -1,7 +1,7 @@
-import { parsePositive, parseWhole } from '../cli/numbers.ts';
-import { parseCommandLine } from '../cli/parse-command-line.ts';
-import { UsageError } from '../cli/usage-error.ts';
-import { FLEET_MODES, type FleetMode } from './worker-protocol.ts';
+import { parsePositive, parseWhole } from './numbers.ts';
+import { commandLine } from './command-line.ts';
+import { UsageError } from './usage-error.ts';
+import { FLEET_MODES, type FleetMode } from '../fleet-demo/worker-protocol.ts';
 
 export interface FleetCliOptions {
   /** Worker processes. Default 4. */
@@ -26,51 +26,45 @@ export interface FleetCliOptions {
 
 export const MAX_WORKERS = 64;
 
-export const FLEET_USAGE = `Usage: npm run fleet -- [options]
-
-Starts the mock server and N worker processes, each calling it every interval through its circuit
+export const FLEET_COMMAND = commandLine({
+  usage: 'npm run fleet -- [options]',
+  about: `Starts the mock server and N worker processes, each calling it every interval through its circuit
 breaker, runs the schedule "up, down, up", and reports per worker and in total the calls that reached
 the server while it was down, the trial calls, and the time from "server back" to "all workers
 closed". --mode shared keeps one circuit in Redis for all workers (REDIS_URL, default
-redis://127.0.0.1:6379); --mode local gives each worker its own in-process breaker (cockatiel).
+redis://127.0.0.1:6379); --mode local gives each worker its own in-process breaker (cockatiel).`,
+  options: {
+    workers: { value: '<n>', help: `worker processes, 1 to ${MAX_WORKERS} (default 4)` },
+    mode: {
+      value: 'shared|local',
+      help: `run one mode only (default: both, side by side; shared is skipped
+with a warning when Redis is unreachable)`,
+    },
+    failures: { value: '<n>', help: 'consecutive failures that open a circuit (default 3)' },
+    'reset-timeout': {
+      value: '<s>',
+      help: 'seconds a circuit stays open before one trial call (default 2)',
+    },
+    down: { value: '<s>', help: 'seconds the server is down (default 10)' },
+    up: { value: '<s>', help: 'seconds the server is up before the outage (default 2)' },
+    interval: { value: '<ms>', help: "milliseconds between a worker's calls (default 100)" },
+    'request-timeout': {
+      value: '<ms>',
+      help: 'a call with no answer after this long fails (default 1000)',
+    },
+    json: { help: 'print the figures as one JSON document on stdout' },
+    help: { help: 'show this help' },
+  },
+  footer: `Environment:
+  REDIS_URL              Redis for --mode shared (default redis://127.0.0.1:6379)`,
+});
 
-Options:
-  --workers <n>          worker processes, 1 to ${MAX_WORKERS} (default 4)
-  --mode shared|local    run one mode only (default: both, side by side; shared is skipped
-                         with a warning when Redis is unreachable)
-  --failures <n>         consecutive failures that open a circuit (default 3)
-  --reset-timeout <s>    seconds a circuit stays open before one trial call (default 2)
-  --down <s>             seconds the server is down (default 10)
-  --up <s>               seconds the server is up before the outage (default 2)
-  --interval <ms>        milliseconds between a worker's calls (default 100)
-  --request-timeout <ms> a call with no answer after this long fails (default 1000)
-  --json                 print the figures as one JSON document on stdout
-  --help                 show this help
-
-Environment:
-  REDIS_URL              Redis for --mode shared (default redis://127.0.0.1:6379)`;
-
-const VALID =
-  '--workers <n>, --mode shared|local, --failures <n>, --reset-timeout <s>, --down <s>, --up <s>, --interval <ms>, --request-timeout <ms>, --json, --help';
+/** The whole `--help` text. */
+export const FLEET_USAGE = FLEET_COMMAND.help;
 
 /** Reads `npm run fleet` options; bad input throws UsageError naming the option and its valid form. */
 export function parseFleetOptions(argv: readonly string[]): FleetCliOptions {
-  const { values } = parseCommandLine(
-    argv,
-    {
-      workers: { type: 'string' },
-      mode: { type: 'string' },
-      failures: { type: 'string' },
-      'reset-timeout': { type: 'string' },
-      down: { type: 'string' },
-      up: { type: 'string' },
-      interval: { type: 'string' },
-      'request-timeout': { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean' },
-    },
-    VALID,
-  );
+  const values = FLEET_COMMAND.parse(argv);
   const workers = values.workers === undefined ? 4 : parseWhole('--workers', values.workers);
   if (workers > MAX_WORKERS) {
     throw new UsageError(

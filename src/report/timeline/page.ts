@@ -1,13 +1,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { formatSchedule } from '../scenario/scenario.ts';
-import type { Trace } from '../scenario/trace.ts';
+import { formatSchedule } from '../../scenario/scenario.ts';
+import type { Trace } from '../../scenario/trace.ts';
 import { escapeHtml } from './html-escape.ts';
-import { formatSeconds } from './timeline-format.ts';
-import { renderLegend } from './timeline-legend.ts';
-import { TIMELINE_CSS } from './timeline-style.ts';
-import { renderSummaryTable } from './timeline-summary.ts';
-import { renderTimelineSvg } from './timeline-svg.ts';
+import { formatSeconds } from './format.ts';
+import { renderLegend } from './legend.ts';
+import { TIMELINE_CSS } from './style.ts';
+import { renderSummaryTable } from './summary.ts';
+import { renderTimelineSvg } from './svg.ts';
 
 export interface TimelineOptions {
   /** The page's title and heading. Default: `Circuit breaker timeline: <libraries>`. */

@@ -1,6 +1,6 @@
-import type { Trace } from '../scenario/trace.ts';
+import type { Trace } from '../../scenario/trace.ts';
 import { escapeHtml } from './html-escape.ts';
-import { formatSeconds } from './timeline-format.ts';
+import { formatSeconds } from './format.ts';
 
 interface Column {
   title: string;

@@ -1,4 +1,4 @@
-import type { FleetRunOptions, ModeRun, WorkerRun } from './fleet-run.ts';
+import type { FleetRunOptions, ModeRun, WorkerRun } from './run-mode.ts';
 import type { FleetMode } from './worker-protocol.ts';
 
 export interface WorkerFigures {

@@ -1,4 +1,4 @@
-import type { Trace } from '../scenario/trace.ts';
+import type { Trace } from '../../scenario/trace.ts';
 import { formatSeedLine, SERVER_OFF_LINE, SERVER_ON_LINE } from './seed-line.ts';
 
 /**

@@ -6,35 +6,32 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { LIBRARIES } from '../breakers/libraries.ts';
+import { LIBRARIES } from '../libraries/registry.ts';
 import { runScenario } from '../scenario/run-scenario.ts';
 import { SEED_SCENARIO } from '../scenario/scenario.ts';
-import { isMain, runMain } from '../cli/main-guard.ts';
-import { parseCommandLine } from '../cli/parse-command-line.ts';
-import { UsageError } from '../cli/usage-error.ts';
-import { isChromiumMissingError, launchChromium } from './headless-chromium.ts';
-import { writeTimelineReport } from './timeline-html.ts';
+import { isMain, runMain } from './main-guard.ts';
+import { launchChromium } from '../report/timeline/chromium.ts';
+import { commandLine } from './command-line.ts';
+import { writeTimelineReport } from '../report/timeline/page.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PNG = join(ROOT, 'docs/images/timeline.png');
 const SPEED = 10;
 
+const SCREENSHOT_COMMAND = commandLine({
+  usage: 'npm run report:screenshot',
+  about: 'Runs the seed scenario at 10x and saves docs/images/timeline.png.',
+  options: { help: { help: 'show this help' } },
+});
+
 async function main(argv: readonly string[]): Promise<number> {
-  const { values } = parseCommandLine(argv, { help: { type: 'boolean' } }, '--help');
+  const values = SCREENSHOT_COMMAND.parse(argv);
   if (values.help) {
-    console.log(
-      'Usage: npm run report:screenshot\n\nRuns the seed scenario at 10x and saves docs/images/timeline.png.',
-    );
+    console.log(SCREENSHOT_COMMAND.help);
     return 0;
   }
   // The browser first: without Chromium there is no point running the scenario.
-  let browser;
-  try {
-    browser = await launchChromium();
-  } catch (error) {
-    if (isChromiumMissingError(error)) throw new UsageError(error.message);
-    throw error;
-  }
+  const browser = await launchChromium();
   const folder = await mkdtemp(join(tmpdir(), 'timeline-'));
   try {
     const trace = await runScenario({

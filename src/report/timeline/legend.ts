@@ -1,13 +1,8 @@
-import type { CircuitState } from '../breakers/breaker.ts';
-import type { Trace } from '../scenario/trace.ts';
+import type { CircuitState } from '../../breakers/breaker.ts';
+import type { Trace } from '../../scenario/trace.ts';
 import { escapeHtml } from './html-escape.ts';
-import { MARK_OUTCOMES, markStyle, TRIAL_RING } from './timeline-marks.ts';
-import {
-  SERVER_KIND_MEANINGS,
-  serverKind,
-  serverSwatch,
-  STATE_COLOURS,
-} from './timeline-palette.ts';
+import { MARK_OUTCOMES, markStyle, TRIAL_RING } from './marks.ts';
+import { SERVER_KIND_MEANINGS, serverKind, serverSwatch, STATE_COLOURS } from './palette.ts';
 
 const STATES: readonly CircuitState[] = ['closed', 'open', 'half-open'];
 

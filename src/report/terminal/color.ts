@@ -1,4 +1,4 @@
-import type { CircuitState } from '../breakers/breaker.ts';
+import type { CircuitState } from '../../breakers/breaker.ts';
 
 export type Paint = (state: CircuitState, text: string) => string;
 

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isCircuitOpenError, type Breaker } from '../breakers/breaker.ts';
 import { cockatiel } from '../breakers/cockatiel.ts';
 import { fetchGreeting } from '../http/fetch-greeting.ts';
-import { SharedCircuit } from './shared-circuit.ts';
+import { SharedCircuit } from '../fleet/shared-circuit.ts';
 import {
   epochNow,
   type CallRecord,

@@ -1,5 +1,5 @@
-import type { RunEvent } from '../scenario/run-scenario.ts';
-import type { CallRecord, Outcome, Trace } from '../scenario/trace.ts';
+import type { RunEvent } from '../../scenario/run-scenario.ts';
+import type { CallRecord, Outcome, Trace } from '../../scenario/trace.ts';
 import type { Paint } from './color.ts';
 
 const LANE_WIDTH = 28;

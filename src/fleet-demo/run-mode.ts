@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { ServerSwitch } from '../server/server-switch.ts';
-import { circuitKeys } from './circuit-keys.ts';
+import { circuitKeys } from '../fleet/circuit-keys.ts';
 import { WorkerProcess } from './worker-process.ts';
 import {
   epochNow,

@@ -1,4 +1,4 @@
-import type { CircuitState } from '../breakers/breaker.ts';
+import type { CircuitState } from '../../breakers/breaker.ts';
 
 /** A fill and the text colour readable on it. */
 export interface Swatch {

@@ -1,4 +1,4 @@
-import type { CircuitState } from '../breakers/breaker.ts';
+import type { CircuitState } from '../../breakers/breaker.ts';
 
 /**
  * The seed's line, printed after every call:

@@ -1,9 +1,9 @@
-import type { CallRecord, LibraryRun, ServerSpan, StateSpan, Trace } from '../scenario/trace.ts';
+import type { CallRecord, LibraryRun, ServerSpan, StateSpan, Trace } from '../../scenario/trace.ts';
 import { escapeHtml } from './html-escape.ts';
-import { formatLatency, formatSeconds, oneLine } from './timeline-format.ts';
-import { markStyle, MIN_LATENCY_BAR_PX, TRIAL_RING } from './timeline-marks.ts';
-import { serverSwatch, STATE_COLOURS } from './timeline-palette.ts';
-import { timeScale, type TimeScale } from './timeline-scale.ts';
+import { formatLatency, formatSeconds, oneLine } from './format.ts';
+import { markStyle, MIN_LATENCY_BAR_PX, TRIAL_RING } from './marks.ts';
+import { serverSwatch, STATE_COLOURS } from './palette.ts';
+import { timeScale, type TimeScale } from './scale.ts';
 
 /** The drawing's size in viewBox units; the page scales it to its width. */
 export const SVG_WIDTH = 1160;

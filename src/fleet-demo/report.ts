@@ -1,4 +1,4 @@
-import type { FleetReport, ModeFigures } from './fleet-figures.ts';
+import type { FleetReport, ModeFigures } from './figures.ts';
 import type { FleetMode } from './worker-protocol.ts';
 
 /** The report as text: totals side by side, one column per mode, then the same per worker. */

@@ -1,0 +1,13 @@
+/**
+ * Bad input, whoever gave it: a server mode, a schedule, a scenario file, a shared-circuit option, a
+ * Redis URL. The message names the field and shows the value, never a command-line flag: the command
+ * line adds the flag (cli/option-context.ts) and maps the whole family to exit code 2 in one place
+ * (cli/main-guard.ts). Each module's own error extends this one, as ky's errors extend `KyError`.
+ */
+export class InputError extends Error {
+  override readonly name: string = 'InputError';
+}
+
+export function isInputError(error: unknown): error is InputError {
+  return error instanceof InputError;
+}
