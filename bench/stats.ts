@@ -1,3 +1,7 @@
+import { median, percentile } from '../src/statistics/percentile.ts';
+
+export { median, percentile };
+
 /** Summary statistics for a set of measurements: the figure and its spread, in the input's unit. */
 export interface Spread {
   n: number;
@@ -11,24 +15,6 @@ export interface Spread {
   p75: number;
   p99: number;
   max: number;
-}
-
-/** The `p`-th percentile (0-100) of ascending `sorted`, by linear interpolation between ranks. */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = (p / 100) * (sorted.length - 1);
-  const low = Math.floor(rank);
-  const high = Math.ceil(rank);
-  const lowValue = sorted[low] ?? Number.NaN;
-  const highValue = sorted[high] ?? Number.NaN;
-  return lowValue + (highValue - lowValue) * (rank - low);
-}
-
-export function median(values: readonly number[]): number {
-  return percentile(
-    [...values].sort((a, b) => a - b),
-    50,
-  );
 }
 
 export function summarize(values: readonly number[]): Spread {

@@ -6,7 +6,7 @@ import { circuitKeys } from '../fleet/circuit-keys.ts';
 import { WorkerProcess } from './worker-process.ts';
 import {
   epochNow,
-  type CallRecord,
+  type WorkerCall,
   type FleetMode,
   type TransitionRecord,
 } from './worker-protocol.ts';
@@ -28,7 +28,7 @@ export interface WorkerRun {
   index: number;
   /** Redis went away and the worker ran on its local breaker at some point. */
   fellBack: boolean;
-  calls: CallRecord[];
+  calls: WorkerCall[];
   transitions: TransitionRecord[];
 }
 

@@ -22,7 +22,7 @@ export interface WorkerConfig {
 }
 
 /** One call a worker made. `at` is its start, in epoch milliseconds (performance.timeOrigin based). */
-export interface CallRecord {
+export interface WorkerCall {
   at: number;
   outcome: 'success' | 'failure' | 'rejected';
   /** The call ran although the circuit was not closed when it started: the breaker's trial call. */
@@ -41,7 +41,7 @@ export type WorkerMessage =
   | { type: 'state'; at: number; to: CircuitState }
   | {
       type: 'done';
-      calls: CallRecord[];
+      calls: WorkerCall[];
       transitions: TransitionRecord[];
       /** A shared-mode worker could not reach Redis at some point and used its local breaker. */
       fellBack: boolean;

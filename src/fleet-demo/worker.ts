@@ -3,13 +3,14 @@
  * interval through its circuit, reports transitions as they happen and every call when told to stop.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isCircuitOpenError, type Breaker } from '../breakers/breaker.ts';
+import type { Breaker } from '../breakers/breaker.ts';
+import { callThrough } from '../breakers/call-through.ts';
 import { cockatiel } from '../breakers/cockatiel.ts';
 import { fetchGreeting } from '../http/fetch-greeting.ts';
 import { SharedCircuit } from '../fleet/shared-circuit.ts';
 import {
   epochNow,
-  type CallRecord,
+  type WorkerCall,
   type ParentMessage,
   type TransitionRecord,
   type WorkerConfig,
@@ -36,7 +37,7 @@ const breaker: Breaker =
       })
     : cockatiel.create(settings);
 
-const calls: CallRecord[] = [];
+const calls: WorkerCall[] = [];
 const transitions: TransitionRecord[] = [];
 breaker.onStateChange((to) => {
   const at = epochNow();
@@ -83,24 +84,14 @@ process.disconnect();
 
 async function callOnce(): Promise<void> {
   const at = epochNow();
-  // A trial is a call whose action runs while the circuit is not closed (as in the lab's runner):
-  // a call that saw "open" before it started may find, at Redis, that another worker's trial
-  // already closed the circuit, and then runs as an ordinary call.
-  let trial = false;
-  const record = (outcome: CallRecord['outcome']) =>
-    calls.push({ at, outcome, trial: trial && outcome !== 'rejected' });
-  try {
-    await breaker.execute(() => {
-      trial = breaker.state !== 'closed';
-      return fetchGreeting(config.serverUrl, {
-        timeoutMs: config.requestTimeoutMs,
-        client: `worker-${config.index}`,
-      });
-    });
-    record('success');
-  } catch (error) {
-    record(isCircuitOpenError(error) ? 'rejected' : 'failure');
-  }
+  const { outcome, trial } = await callThrough(breaker, () =>
+    fetchGreeting(config.serverUrl, {
+      timeoutMs: config.requestTimeoutMs,
+      client: `worker-${config.index}`,
+    }),
+  );
+  // The demo's figures count failures and rejections; no error filter, so nothing is `ignored`.
+  calls.push({ at, outcome: outcome === 'ignored' ? 'failure' : outcome, trial });
 }
 
 function readConfig(): WorkerConfig {

@@ -26,10 +26,3 @@ export function fleetLibrary(options: FleetLibraryOptions = {}): BreakerLibrary 
       }),
   };
 }
-
-/** The `fleet` library with every default: REDIS_URL, namespace `circuit`, a fresh circuit per breaker. */
-export const fleet: BreakerLibrary = {
-  name: 'fleet',
-  version: `ioredis ${packageVersion('ioredis')}`,
-  create: (settings) => fleetLibrary().create(settings),
-};

@@ -5,7 +5,7 @@ export {
   isFleetOptionsError,
   type SharedCircuitOptions,
 } from './shared-circuit-options.ts';
-export { fleet, fleetLibrary, type FleetLibraryOptions } from './fleet-library.ts';
+export { fleetLibrary, type FleetLibraryOptions } from './fleet-library.ts';
 export { circuitKeys, type CircuitKeys } from './circuit-keys.ts';
 export {
   DEFAULT_REDIS_URL,

@@ -1,6 +1,7 @@
 import { consecutiveModel } from '../scenario/consecutive-model.ts';
 import type { CallRecord, Trace } from '../scenario/trace.ts';
-import { median, runFacts, seconds, type RunFacts } from './facts.ts';
+import { median } from '../statistics/percentile.ts';
+import { cellSeconds, runFacts, type RunFacts } from './facts.ts';
 import type { Mechanism } from './notes.ts';
 
 /** One cell of the matrix: what happened, in numbers and few words, and why if it surprises. */
@@ -16,13 +17,16 @@ type CellMaker = (facts: RunFacts, trace: Trace) => Cell;
 const MAKERS: Record<string, CellMaker> = {
   slow: (facts, trace) => {
     const timeouts = facts.calls.filter((record) => record.error?.includes('no answer within'));
-    const waited = median(timeouts.map((record) => record.latency));
+    const waited = median(
+      timeouts.map((record) => record.latency),
+      0,
+    );
     return withModel(
       facts,
       trace,
       facts.firstOpenCall === undefined
         ? `never opened; ${timeouts.length} timeouts`
-        : `timeouts count: opened after ${facts.failuresBeforeOpen} timeouts of ${seconds(waited ?? 0)}; ${facts.rejected} rejected`,
+        : `timeouts count: opened after ${facts.failuresBeforeOpen} timeouts of ${cellSeconds(waited)}; ${facts.rejected} rejected`,
     );
   },
   hang: (facts, trace) => {
@@ -31,11 +35,12 @@ const MAKERS: Record<string, CellMaker> = {
     );
     const waited = median(
       before.filter((record) => record.outcome === 'failure').map((record) => record.latency),
+      0,
     );
     return withModel(
       facts,
       trace,
-      `${facts.failuresBeforeOpen} calls waited ${seconds(waited ?? 0)} each (the request timeout); ` +
+      `${facts.failuresBeforeOpen} calls waited ${cellSeconds(waited)} each (the request timeout); ` +
         `then ${facts.rejected} rejected in ≤ ${formatMs(facts.slowestRejectionMs)}`,
     );
   },
@@ -122,18 +127,24 @@ function concurrentTrialCell(facts: RunFacts): Cell {
   const trials = batch.filter((record) => record.trial);
   const rejected = batch.filter((record) => record.outcome === 'rejected');
   const held = batch.filter((record) => !record.trial && record.outcome !== 'rejected');
-  const trialLatency = median(trials.map((record) => record.latency)) ?? 0;
+  const trialLatency = median(
+    trials.map((record) => record.latency),
+    0,
+  );
   const parts = [
-    `${trials.length} ${trials.length === 1 ? 'trial' : 'trials'} (${seconds(trialLatency)})`,
+    `${trials.length} ${trials.length === 1 ? 'trial' : 'trials'} (${cellSeconds(trialLatency)})`,
   ];
   if (rejected.length > 0) {
     const slowest = Math.max(...rejected.map((record) => record.latency));
-    parts.push(`${rejected.length} rejected at once (≤ ${seconds(slowest)})`);
+    parts.push(`${rejected.length} rejected at once (≤ ${cellSeconds(slowest)})`);
   }
   if (held.length > 0) {
-    const waited = median(held.map((record) => record.latency)) ?? 0;
+    const waited = median(
+      held.map((record) => record.latency),
+      0,
+    );
     parts.push(
-      `${held.length} waited for the trial, then reached the server (${seconds(waited)} in all)`,
+      `${held.length} waited for the trial, then reached the server (${cellSeconds(waited)} in all)`,
     );
   }
   const text = parts.join('; ');

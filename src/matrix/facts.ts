@@ -1,3 +1,4 @@
+import { ScenarioTime } from '../scenario/scenario-time.ts';
 import type { CallRecord, LibraryRun, Trace } from '../scenario/trace.ts';
 
 /** Measured facts about one library's run, the raw material of a matrix cell. */
@@ -22,6 +23,7 @@ export interface RunFacts {
 
 export function runFacts(trace: Trace, run: LibraryRun): RunFacts {
   const { calls } = run;
+  const time = new ScenarioTime(trace.scenario.speed);
   const firstOpen = calls.find((record) => record.state === 'open');
   const firstOpenCall = firstOpen?.call;
   const rejections = calls.filter((record) => record.outcome === 'rejected');
@@ -44,24 +46,14 @@ export function runFacts(trace: Trace, run: LibraryRun): RunFacts {
     slowestRejectionMs:
       rejections.length === 0
         ? undefined
-        : Math.max(...rejections.map((record) => (record.latency * 1000) / trace.scenario.speed)),
+        : Math.max(...rejections.map((record) => time.realMs(record.latency))),
     secondsHalfOpen: run.states
       .filter((span) => span.state === 'half-open')
       .reduce((sum, span) => sum + span.to - span.from, 0),
   };
 }
 
-/** Median of a list of numbers (undefined when empty). */
-export function median(values: readonly number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? sorted[middle]
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
-
 /** `1.0 s` / `0.25 s`: scenario seconds for a cell. */
-export function seconds(value: number): string {
+export function cellSeconds(value: number): string {
   return `${value >= 10 ? value.toFixed(0) : value.toFixed(value < 1 ? 2 : 1)} s`;
 }

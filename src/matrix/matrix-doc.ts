@@ -1,6 +1,5 @@
 import type { Trace } from '../scenario/trace.ts';
-import { seconds } from './facts.ts';
-import { runFacts } from './facts.ts';
+import { cellSeconds, runFacts } from './facts.ts';
 import type { Cell } from './cells.ts';
 import { MECHANISMS } from './notes.ts';
 import type { MatrixRow } from './run-matrix.ts';
@@ -110,7 +109,7 @@ function halfOpenCells(trace: Trace): Map<string, Cell> {
   const longest = Math.max(...facts.map((fact) => fact.secondsHalfOpen));
   return new Map(
     facts.map((fact) => {
-      const text = `${seconds(fact.secondsHalfOpen)} half-open`;
+      const text = `${cellSeconds(fact.secondsHalfOpen)} half-open`;
       const lazy = longest > 0.2 && fact.secondsHalfOpen < longest / 4;
       return [
         fact.library,
@@ -118,7 +117,7 @@ function halfOpenCells(trace: Trace): Map<string, Cell> {
           ? {
               text,
               surprise: {
-                fact: `half-open for ${seconds(fact.secondsHalfOpen)} where others waited up to ${seconds(longest)}`,
+                fact: `half-open for ${cellSeconds(fact.secondsHalfOpen)} where others waited up to ${cellSeconds(longest)}`,
                 mechanism: 'lazyHalfOpen',
               },
             }

@@ -1,16 +1,13 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import {
-  isCircuitOpenError,
-  type Breaker,
-  type BreakerLibrary,
-  type CircuitState,
-} from '../breakers/breaker.ts';
+import type { Breaker, BreakerLibrary, CircuitState } from '../breakers/breaker.ts';
+import { callThrough } from '../breakers/call-through.ts';
 import { CircuitWatch } from '../breakers/circuit-watch.ts';
 import { fetchGreeting, isRequestFailedError } from '../http/fetch-greeting.ts';
 import type { ServerMode } from '../server/server-mode.ts';
 import { ServerSwitch } from '../server/server-switch.ts';
 import { serverModeOf, type Phase, type Scenario, type ServerSetting } from './scenario.ts';
-import type { CallRecord, LibraryRun, Outcome, ServerSpan, StateSpan, Trace } from './trace.ts';
+import { ScenarioTime } from './scenario-time.ts';
+import type { CallRecord, LibraryRun, ServerSpan, StateSpan, Trace } from './trace.ts';
 
 /** Something that happened during a run, for live views. */
 export type RunEvent =
@@ -31,15 +28,9 @@ export interface RunOptions {
   host?: string;
   /** Default 0 (a free port). */
   port?: number;
-  /** Seed-style access log of the mock server. Default: none. */
-  serverLog?: (line: string) => void;
   onEvent?: (event: RunEvent) => void;
   /** Aborting stops the run after the call in flight; the trace so far is returned. */
   signal?: AbortSignal;
-  /** Milliseconds, monotonic. Default `performance.now`. */
-  now?: () => number;
-  /** Default: a timer that the signal cancels. */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 interface Lane {
@@ -56,19 +47,19 @@ interface Lane {
  */
 export async function runScenario(options: RunOptions): Promise<Trace> {
   const { scenario, signal } = options;
-  const now = options.now ?? (() => performance.now());
-  const sleep = options.sleep ?? defaultSleep;
-  const realMs = (seconds: number) => (seconds * 1000) / scenario.speed;
+  // The libraries read the real clock themselves, so the runner does too.
+  const now = () => performance.now();
+  const time = new ScenarioTime(scenario.speed);
+  const realMs = (seconds: number) => time.realMs(seconds);
   const server = await ServerSwitch.create({
     ...(options.host !== undefined ? { host: options.host } : {}),
     ...(options.port !== undefined ? { port: options.port } : {}),
-    ...(options.serverLog ? { log: options.serverLog } : {}),
   });
   const resetTimeoutMs = realMs(scenario.resetTimeout);
   const isFailure = failureFilter(scenario.ignoreStatuses);
   const lanes: Lane[] = [];
   let start = now();
-  const scenarioSeconds = (ms: number) => (ms * scenario.speed) / 1000;
+  const scenarioSeconds = (ms: number) => time.seconds(ms);
   const since = (ms: number) => scenarioSeconds(ms - start);
   let callNumber = 0;
   let interrupted = false;
@@ -144,25 +135,16 @@ export async function runScenario(options: RunOptions): Promise<Trace> {
     startedAt: number,
     setting: ServerSetting,
   ): Promise<CallRecord> {
-    // A trial is a call whose action ran while the circuit was not closed. (Callers that cockatiel
-    // holds back during a trial run their action after it closed: those are not trials.)
-    let trial = false;
     const callStart = now();
-    let outcome: Outcome = 'success';
-    let error: string | undefined;
-    try {
-      await lane.breaker.execute(() => {
-        trial = lane.breaker.state !== 'closed';
-        return fetchGreeting(server.url, {
+    const { outcome, trial, error } = await callThrough(
+      lane.breaker,
+      () =>
+        fetchGreeting(server.url, {
           timeoutMs: realMs(scenario.requestTimeout),
           client: lane.library.name,
-        });
-      });
-    } catch (caught) {
-      if (isCircuitOpenError(caught)) outcome = 'rejected';
-      else outcome = isFailure && !isFailure(caught) ? 'ignored' : 'failure';
-      error = caught instanceof Error ? caught.message : String(caught);
-    }
+        }),
+      isFailure,
+    );
     const callEnd = now();
     const record: CallRecord = {
       call,
@@ -234,7 +216,7 @@ function failureFilter(
     );
 }
 
-async function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   try {
     await delay(ms, undefined, signal ? { signal } : {});
   } catch (error) {

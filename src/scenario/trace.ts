@@ -1,11 +1,9 @@
 import type { CircuitState } from '../breakers/breaker.ts';
+import type { CallOutcome } from '../breakers/call-through.ts';
 import type { Scenario, ServerSetting } from './scenario.ts';
 
-/**
- * What one call through one library's breaker came to: `ignored` is an error the breaker's
- * filter did not count as a failure (e.g. a 404 when the scenario ignores 404).
- */
-export type Outcome = 'success' | 'failure' | 'rejected' | 'ignored';
+/** What one call through one library's breaker came to (see CallOutcome). */
+export type Outcome = CallOutcome;
 
 /** One call through one library. Times are scenario seconds (real seconds x speed). */
 export interface CallRecord {

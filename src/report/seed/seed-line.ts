@@ -10,10 +10,11 @@ export function formatSeedLine(
   timeTillOpenSeconds: number,
   name = 'get_greeting',
 ): string {
-  return `${name} circuit state: ${state}. Time till open: ${formatSeconds(timeTillOpenSeconds)}`;
+  return `${name} circuit state: ${state}. Time till open: ${pythonSeconds(timeTillOpenSeconds)}`;
 }
 
-export function formatSeconds(seconds: number): string {
+/** Seconds as Python prints a float: up to 6 decimals, no trailing zeros, never `-0`. */
+export function pythonSeconds(seconds: number): string {
   const rounded = Number(seconds.toFixed(6));
   return String(Object.is(rounded, -0) ? 0 : rounded);
 }

@@ -1,5 +1,5 @@
 /** Scenario seconds for labels: `12 s`, `2.5 s`, `0.25 s`. */
-export function formatSeconds(seconds: number): string {
+export function secondsLabel(seconds: number): string {
   const digits = Math.abs(seconds) >= 10 ? 1 : 2;
   return `${Number(seconds.toFixed(digits))} s`;
 }

@@ -2,7 +2,7 @@ import type { CircuitState } from '../../breakers/breaker.ts';
 import type { Trace } from '../../scenario/trace.ts';
 import { escapeHtml } from './html-escape.ts';
 import { MARK_OUTCOMES, markStyle, TRIAL_RING } from './marks.ts';
-import { SERVER_KIND_MEANINGS, serverKind, serverSwatch, STATE_COLOURS } from './palette.ts';
+import { SERVER_KIND_MEANINGS, SERVER_SWATCHES, serverKind, STATE_COLOURS } from './palette.ts';
 
 const STATES: readonly CircuitState[] = ['closed', 'open', 'half-open'];
 
@@ -11,9 +11,7 @@ export function renderLegend(traces: readonly Trace[]): string {
   const outcomes = new Set(
     traces.flatMap((t) => t.runs.flatMap((r) => r.calls.map((c) => c.outcome))),
   );
-  const kinds = [
-    ...new Set(traces.flatMap((t) => t.server.map((s) => serverKind(String(s.server))))),
-  ];
+  const kinds = [...new Set(traces.flatMap((t) => t.server.map((s) => serverKind(s.server))))];
   const states = STATES.map((state) =>
     item(
       'state',
@@ -39,12 +37,10 @@ export function renderLegend(traces: readonly Trace[]): string {
     ),
   );
   const servers = kinds.map((kind) => {
-    const swatch = serverSwatch(kind);
-    const meaning = SERVER_KIND_MEANINGS[kind];
     return item(
       'server',
-      `<rect x="0" y="2" width="24" height="14" fill="${swatch.fill}"/>`,
-      meaning ? `${kind}: ${meaning}` : kind,
+      `<rect x="0" y="2" width="24" height="14" fill="${SERVER_SWATCHES[kind].fill}"/>`,
+      `${kind}: ${SERVER_KIND_MEANINGS[kind]}`,
     );
   });
   return (

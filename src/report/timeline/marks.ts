@@ -1,3 +1,5 @@
+import type { Outcome } from '../../scenario/trace.ts';
+
 /**
  * The shape drawn for each call outcome, centred on (0, 0). Outcomes differ by shape and colour,
  * so the timeline reads in greyscale and for colour-blind readers too.
@@ -11,7 +13,7 @@ export interface MarkStyle {
   meaning: string;
 }
 
-const MARKS: Record<string, MarkStyle> = {
+const MARKS: Record<Outcome, MarkStyle> = {
   success: {
     colour: '#1a7f37',
     shape: '<circle r="5.5" fill="#1a7f37" stroke="#fff" stroke-width="1.5"/>',
@@ -37,17 +39,11 @@ const MARKS: Record<string, MarkStyle> = {
   },
 };
 
-const UNKNOWN_MARK: MarkStyle = {
-  colour: '#6e7781',
-  shape: '<circle r="5" fill="#fff" stroke="#6e7781" stroke-width="2" stroke-dasharray="2 2"/>',
-  meaning: 'other outcome',
-};
-
 /** Outcomes in legend order. */
 export const MARK_OUTCOMES = ['success', 'failure', 'rejected', 'ignored'] as const;
 
-export function markStyle(outcome: string): MarkStyle {
-  return MARKS[outcome] ?? UNKNOWN_MARK;
+export function markStyle(outcome: Outcome): MarkStyle {
+  return MARKS[outcome];
 }
 
 /** The ring around a call that went through while half-open (a trial of the service). */

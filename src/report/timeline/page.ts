@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { formatSchedule } from '../../scenario/scenario.ts';
 import type { Trace } from '../../scenario/trace.ts';
 import { escapeHtml } from './html-escape.ts';
-import { formatSeconds } from './format.ts';
+import { secondsLabel } from './format.ts';
 import { renderLegend } from './legend.ts';
 import { TIMELINE_CSS } from './style.ts';
 import { renderSummaryTable } from './summary.ts';
@@ -88,17 +88,17 @@ export function describeScenario(trace: Trace): string {
   const parts = [
     `schedule <strong>${escapeHtml(formatSchedule(scenario.schedule))}</strong>`,
     `opens after ${scenario.failures} ${scenario.failures === 1 ? 'failure' : 'failures'}`,
-    `reset timeout ${formatSeconds(scenario.resetTimeout)}`,
-    `${formatSeconds(scenario.delay)} between calls`,
-    `request timeout ${formatSeconds(scenario.requestTimeout)}`,
+    `reset timeout ${secondsLabel(scenario.resetTimeout)}`,
+    `${secondsLabel(scenario.delay)} between calls`,
+    `request timeout ${secondsLabel(scenario.requestTimeout)}`,
   ];
   if (scenario.concurrency > 1) parts.push(`${scenario.concurrency} concurrent callers`);
   if (scenario.ignoreStatuses.length > 0)
     parts.push(`ignores HTTP ${escapeHtml(scenario.ignoreStatuses.join(', '))}`);
   parts.push(`run at ${scenario.speed}× speed`);
   const end = trace.interrupted
-    ? `interrupted at ${formatSeconds(trace.duration)}`
-    : `${formatSeconds(trace.duration)} in all`;
+    ? `interrupted at ${secondsLabel(trace.duration)}`
+    : `${secondsLabel(trace.duration)} in all`;
   parts.push(end);
   return parts.join(' · ');
 }

@@ -1,4 +1,5 @@
 import type { CircuitState } from '../../breakers/breaker.ts';
+import type { ServerSetting } from '../../scenario/scenario.ts';
 
 /** A fill and the text colour readable on it. */
 export interface Swatch {
@@ -14,10 +15,10 @@ export const STATE_COLOURS: Record<CircuitState, { solid: string; tint: string; 
 };
 
 /**
- * Server modes by kind, the text before `=` in a label such as `slow=800`. The palette avoids the
+ * Server settings by kind, the text before `=` in a setting such as `slow=800`. The palette avoids the
  * state colours' exact hues so the band never reads as a circuit state.
  */
-const SERVER_KINDS: Record<string, Swatch> = {
+export const SERVER_SWATCHES: Record<ServerKind, Swatch> = {
   on: { fill: '#8ddb9f', text: '#0f3d1c' },
   off: { fill: '#57606a', text: '#ffffff' },
   slow: { fill: '#fb8f44', text: '#3d1e00' },
@@ -27,20 +28,24 @@ const SERVER_KINDS: Record<string, Swatch> = {
   reset: { fill: '#8a5a2b', text: '#ffffff' },
 };
 
-const UNKNOWN_KIND: Swatch = { fill: '#afb8c1', text: '#1f2328' };
+/** A server setting without its value: `slow=800` -> `slow`. */
+export type ServerKind = ServerSetting extends infer S
+  ? S extends `${infer Kind}=${string}`
+    ? Kind
+    : S
+  : never;
 
-/** `slow=800` -> `slow`; `on` -> `on`. */
-export function serverKind(label: string): string {
-  const equals = label.indexOf('=');
-  return equals === -1 ? label : label.slice(0, equals);
+export function serverKind(setting: ServerSetting): ServerKind {
+  const equals = setting.indexOf('=');
+  return (equals === -1 ? setting : setting.slice(0, equals)) as ServerKind;
 }
 
-export function serverSwatch(label: string): Swatch {
-  return SERVER_KINDS[serverKind(label)] ?? UNKNOWN_KIND;
+export function serverSwatch(setting: ServerSetting): Swatch {
+  return SERVER_SWATCHES[serverKind(setting)];
 }
 
 /** What each server kind means, for the legend. */
-export const SERVER_KIND_MEANINGS: Record<string, string> = {
+export const SERVER_KIND_MEANINGS: Record<ServerKind, string> = {
   on: 'answers 200',
   off: 'port closed',
   slow: 'answers after a delay',

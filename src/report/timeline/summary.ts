@@ -1,6 +1,6 @@
 import type { Trace } from '../../scenario/trace.ts';
 import { escapeHtml } from './html-escape.ts';
-import { formatSeconds } from './format.ts';
+import { secondsLabel } from './format.ts';
 
 interface Column {
   title: string;
@@ -19,7 +19,7 @@ const COLUMNS: readonly Column[] = [
   { title: 'reached server', value: (run) => run.summary.reachedServer },
   { title: 'trials', value: (run) => run.summary.trials },
   { title: 'opened', value: (run) => run.summary.opened },
-  { title: 'seconds open', value: (run) => formatSeconds(run.summary.secondsOpen) },
+  { title: 'seconds open', value: (run) => secondsLabel(run.summary.secondsOpen) },
 ];
 
 /** A small table of each library's summary, one row per library. */

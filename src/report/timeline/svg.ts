@@ -1,6 +1,6 @@
 import type { CallRecord, LibraryRun, ServerSpan, StateSpan, Trace } from '../../scenario/trace.ts';
 import { escapeHtml } from './html-escape.ts';
-import { formatLatency, formatSeconds, oneLine } from './format.ts';
+import { formatLatency, secondsLabel, oneLine } from './format.ts';
 import { markStyle, MIN_LATENCY_BAR_PX, TRIAL_RING } from './marks.ts';
 import { serverSwatch, STATE_COLOURS } from './palette.ts';
 import { timeScale, type TimeScale } from './scale.ts';
@@ -36,7 +36,7 @@ export function renderTimelineSvg(trace: Trace): string {
   }));
   const plotBottom = (lanes.at(-1)?.top ?? band.top) + (lanes.at(-1)?.height ?? band.height);
   const height = plotBottom + AXIS_HEIGHT;
-  const label = `Timeline of ${trace.runs.map((run) => run.library).join(', ')} over ${formatSeconds(trace.duration)}`;
+  const label = `Timeline of ${trace.runs.map((run) => run.library).join(', ')} over ${secondsLabel(trace.duration)}`;
   return [
     `<svg class="timeline-svg" viewBox="0 0 ${SVG_WIDTH} ${height}" width="${SVG_WIDTH}" height="${height}" role="img" aria-label="${escapeHtml(label)}">`,
     // The guides run through the gaps; each lane draws them again over its state tints.
@@ -62,11 +62,11 @@ function lastSecond(trace: Trace): number {
 
 function serverBand(spans: readonly ServerSpan[], scale: TimeScale, box: Box): string {
   const parts = spans.map((span) => {
-    const label = String(span.server);
+    const label = span.server;
     const swatch = serverSwatch(label);
     const x = scale.x(span.from);
     const width = Math.max(1, scale.x(span.to) - x);
-    const tip = `server ${label} from ${formatSeconds(span.from)} to ${formatSeconds(span.to)}`;
+    const tip = `server ${label} from ${secondsLabel(span.from)} to ${secondsLabel(span.to)}`;
     const text =
       width >= label.length * 7.5 + 10
         ? `<text x="${px(x + 8)}" y="${px(box.top + box.height / 2 + 4.5)}" fill="${swatch.text}">${escapeHtml(label)}</text>`
@@ -121,7 +121,7 @@ function stateSpan(span: StateSpan, scale: TimeScale, box: Box): string {
   const x = scale.x(span.from);
   // A half-open moment can be a few milliseconds long: keep it visible.
   const width = Math.max(2, scale.x(span.to) - x);
-  const tip = `${span.state} from ${formatSeconds(span.from)} to ${formatSeconds(span.to)}`;
+  const tip = `${span.state} from ${secondsLabel(span.from)} to ${secondsLabel(span.to)}`;
   const text =
     width >= span.state.length * 6.5 + 10
       ? `<text x="${px(x + 6)}" y="${px(box.top + 13)}" fill="${colours.text}">${escapeHtml(span.state)}</text>`
@@ -155,7 +155,7 @@ function callMark(call: CallRecord, scale: TimeScale, y: number, belowMark: bool
 function callTip(call: CallRecord): string {
   const lines = [
     `call ${call.call}${call.caller !== undefined ? `, caller ${call.caller}` : ''}: ${call.outcome}${call.trial ? ' (trial call while half-open)' : ''}`,
-    `at ${formatSeconds(call.at)}, latency ${formatLatency(call.latency)}, server ${String(call.server)}`,
+    `at ${secondsLabel(call.at)}, latency ${formatLatency(call.latency)}, server ${String(call.server)}`,
     `state after: ${call.state}`,
   ];
   if (call.error !== undefined) lines.push(oneLine(call.error));
