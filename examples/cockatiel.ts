@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   await server.turnOn();
   console.log(` * Running on ${server.url}`);
   await greetingsTest(server.url);
-  breaker.dispose();
+  await breaker.dispose();
 }
 
 if (isMain(import.meta.url)) await runMain(main);

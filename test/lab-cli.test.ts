@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { startTestServer } from './helpers/test-server.ts';
 import { ROOT, runScript } from './helpers/run-command.ts';
+import { main } from '../src/cli/lab.ts';
+import { parseLabOptions } from '../src/cli/lab-options.ts';
+import { isInputError } from '../src/input-error.ts';
 import { consecutiveModel } from '../src/scenario/consecutive-model.ts';
 import type { Trace } from '../src/scenario/trace.ts';
 import { assertTraceShape } from './helpers/trace-schema.ts';
@@ -181,14 +184,20 @@ const BAD_INPUT: [string[], RegExp][] = [
 ];
 
 for (const [args, message] of BAD_INPUT) {
-  test(`bad input ${args.join(' ')}: one line, exit code 2`, async () => {
-    const result = await runScript(LAB, args);
-    assert.equal(result.code, 2);
-    assert.equal(result.stdout, '');
-    assert.equal(result.stderr.split('\n').length, 2, `one line: ${result.stderr}`);
-    assert.match(result.stderr.trimEnd(), message);
+  test(`bad input ${args.join(' ')} is refused with one line naming the option`, () => {
+    assert.throws(
+      () => parseLabOptions(args),
+      (error) => isInputError(error) && message.test(`error: ${error.message}`),
+    );
   });
 }
+
+test('bad input on the command line: one line on stderr, nothing on stdout, exit code 2', async () => {
+  const result = await runScript(LAB, ['--failures', '0']);
+  assert.equal(result.code, 2);
+  assert.equal(result.stdout, '');
+  assert.equal(result.stderr, 'error: --failures must be a whole number >= 1, got "0"\n');
+});
 
 test('--scenario runs a scenario file and --report writes its timeline page', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'lab-'));
@@ -221,23 +230,27 @@ test('a bad scenario file is one line naming the file, the field and the value',
     file,
     JSON.stringify({ title: 't', question: 'q', schedule: 'off:3', failures: 0 }),
   );
-  const result = await runScript(LAB, ['--scenario', file]);
-  assert.equal(result.code, 2);
-  assert.equal(
-    result.stderr,
-    `error: --scenario ${file}: "failures" must be a whole number >= 1, got 0\n`,
+  assert.throws(
+    () => parseLabOptions(['--scenario', file]),
+    (error) =>
+      isInputError(error) &&
+      error.message === `--scenario ${file}: "failures" must be a whole number >= 1, got 0`,
   );
 });
 
-test('--library fleet with a malformed REDIS_URL: one line, exit code 2, nothing run', async () => {
-  const result = await runScript(LAB, ['--library', 'fleet', ...FAST], {
-    env: { REDIS_URL: 'http://x' },
+test('--library fleet with a malformed REDIS_URL is refused before anything runs', async (t) => {
+  const saved = process.env['REDIS_URL'];
+  process.env['REDIS_URL'] = 'http://x';
+  t.after(() => {
+    if (saved === undefined) delete process.env['REDIS_URL'];
+    else process.env['REDIS_URL'] = saved;
   });
-  assert.equal(result.code, 2);
-  assert.equal(result.stdout, '');
-  assert.equal(
-    result.stderr,
-    'error: --library fleet: REDIS_URL must look like redis://host:port, got "http://x/"\n',
+  await assert.rejects(
+    main(['--library', 'fleet', ...FAST]),
+    (error) =>
+      isInputError(error) &&
+      error.message ===
+        '--library fleet: REDIS_URL must look like redis://host:port, got "http://x/"',
   );
 });
 

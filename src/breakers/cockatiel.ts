@@ -7,14 +7,8 @@ import {
   handleWhen,
   type CircuitBreakerPolicy,
 } from 'cockatiel';
-import {
-  circuitOpen,
-  type Breaker,
-  type BreakerLibrary,
-  type BreakerSettings,
-  type CircuitState,
-} from './breaker.ts';
-import { packageVersion } from './package-version.ts';
+import { circuitOpen, type Breaker, type BreakerSettings, type CircuitState } from './breaker.ts';
+import { installedLibrary } from './package-version.ts';
 
 /**
  * cockatiel's ConsecutiveBreaker is exactly "open after N consecutive failures". Its half-open
@@ -67,8 +61,4 @@ function createCockatiel(settings: BreakerSettings): Breaker {
   };
 }
 
-export const cockatiel: BreakerLibrary = {
-  name: 'cockatiel',
-  version: packageVersion('cockatiel'),
-  create: createCockatiel,
-};
+export const cockatiel = installedLibrary('cockatiel', createCockatiel);

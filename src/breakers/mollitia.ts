@@ -6,15 +6,9 @@ import {
   SlidingCountBreaker,
   type SlidingWindowBreakerOptions,
 } from 'mollitia';
-import {
-  circuitOpen,
-  StateListeners,
-  type Breaker,
-  type BreakerLibrary,
-  type BreakerSettings,
-  type CircuitState,
-} from './breaker.ts';
-import { packageVersion } from './package-version.ts';
+import { circuitOpen, type Breaker, type BreakerSettings, type CircuitState } from './breaker.ts';
+import { installedLibrary } from './package-version.ts';
+import { StateListeners } from './state-listeners.ts';
 
 /**
  * mollitia's SlidingCountBreaker opens when the failure rate over the last `slidingWindowSize`
@@ -75,8 +69,4 @@ function createMollitia(settings: BreakerSettings): Breaker {
   };
 }
 
-export const mollitia: BreakerLibrary = {
-  name: 'mollitia',
-  version: packageVersion('mollitia'),
-  create: createMollitia,
-};
+export const mollitia = installedLibrary('mollitia', createMollitia);

@@ -1,13 +1,7 @@
 import CircuitBreaker from 'opossum';
-import {
-  circuitOpen,
-  StateListeners,
-  type Breaker,
-  type BreakerLibrary,
-  type BreakerSettings,
-  type CircuitState,
-} from './breaker.ts';
-import { packageVersion } from './package-version.ts';
+import { circuitOpen, type Breaker, type BreakerSettings, type CircuitState } from './breaker.ts';
+import { installedLibrary } from './package-version.ts';
+import { StateListeners } from './state-listeners.ts';
 
 /**
  * opossum counts a failure *percentage* over a rolling time window, not consecutive failures.
@@ -68,8 +62,4 @@ function createOpossum(settings: BreakerSettings): Breaker {
   };
 }
 
-export const opossum: BreakerLibrary = {
-  name: 'opossum',
-  version: packageVersion('opossum'),
-  create: createOpossum,
-};
+export const opossum = installedLibrary('opossum', createOpossum);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { BreakerLibrary, BreakerSettings, Breaker } from './breaker.ts';
 
 /** The installed version of a dependency, read from its package.json (some packages do not export it). */
 export function packageVersion(name: string): string {
@@ -19,4 +20,12 @@ export function packageVersion(name: string): string {
     if (parent === dir) return 'unknown';
     dir = parent;
   }
+}
+
+/** An adapted library, named as its npm package and shown with the installed version. */
+export function installedLibrary(
+  name: string,
+  create: (settings: BreakerSettings) => Breaker,
+): BreakerLibrary {
+  return { name, version: packageVersion(name), create };
 }

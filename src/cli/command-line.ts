@@ -31,6 +31,8 @@ export interface CommandLine<T extends OptionTable> {
   readonly help: string;
   /** `--a <n>, --b, ...`: what an error about an unknown option lists. */
   readonly valid: string;
+  /** Prints the `--help` text; returns exit code 0. */
+  printHelp(): number;
   /** Parses argv strictly; bad input throws one UsageError line that lists the valid options. */
   parse(argv: readonly string[]): OptionValues<T>;
 }
@@ -64,6 +66,10 @@ export function commandLine<const T extends OptionTable>(spec: CommandSpec<T>): 
   return {
     help,
     valid,
+    printHelp: () => {
+      console.log(help);
+      return 0;
+    },
     parse: (argv) => parseCommandLine(argv, config, valid).values as OptionValues<T>,
   };
 }

@@ -5,7 +5,7 @@
 import { isMain, runMain } from './main-guard.ts';
 import { UsageError } from './usage-error.ts';
 import { fleetReport } from '../fleet-demo/figures.ts';
-import { FLEET_USAGE, parseFleetOptions, type FleetCliOptions } from './fleet-options.ts';
+import { FLEET_COMMAND, parseFleetOptions, type FleetCliOptions } from './fleet-options.ts';
 import { formatFleetReport } from '../fleet-demo/report.ts';
 import { runMode, type ModeRun } from '../fleet-demo/run-mode.ts';
 import {
@@ -22,10 +22,7 @@ const START_REDIS = "redis-server --port 6379 --save '' --appendonly no";
 
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
   const options = parseFleetOptions(argv);
-  if (options.help) {
-    console.log(FLEET_USAGE);
-    return 0;
-  }
+  if (options.help) return FLEET_COMMAND.printHelp();
   const redisUrl = redisUrlFromEnv();
   const { modes, skipped } = await chooseModes(options, redisUrl);
   const settings = { ...options, redisUrl };

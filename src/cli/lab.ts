@@ -13,10 +13,7 @@ import { fromOption } from './option-context.ts';
 /** `npm start`: the lab. Argument parsing and wiring only; the work is in scenario/ and report/. */
 export async function main(argv: readonly string[]): Promise<number> {
   const options = parseLabOptions(argv);
-  if (options.help) {
-    console.log(LAB_COMMAND.help);
-    return 0;
-  }
+  if (options.help) return LAB_COMMAND.printHelp();
   const { scenario } = options;
   const libraries = options.libraries.map((name) =>
     fromOption(`--library ${name}`, () => libraryNamed(name)),

@@ -31,10 +31,7 @@ and one HTML page with the timeline of every run.`,
 
 export async function main(argv: readonly string[]): Promise<number> {
   const values = MATRIX_COMMAND.parse(argv);
-  if (values.help) {
-    console.log(MATRIX_COMMAND.help);
-    return 0;
-  }
+  if (values.help) return MATRIX_COMMAND.printHelp();
   const speed = values.speed === undefined ? 10 : parsePositive('--speed', values.speed);
   const folder = values.scenarios ?? 'scenarios';
   const out = values.out ?? 'docs/behaviour-matrix.md';

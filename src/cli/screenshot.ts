@@ -26,10 +26,7 @@ const SCREENSHOT_COMMAND = commandLine({
 
 async function main(argv: readonly string[]): Promise<number> {
   const values = SCREENSHOT_COMMAND.parse(argv);
-  if (values.help) {
-    console.log(SCREENSHOT_COMMAND.help);
-    return 0;
-  }
+  if (values.help) return SCREENSHOT_COMMAND.printHelp();
   // The browser first: without Chromium there is no point running the scenario.
   const browser = await launchChromium();
   const folder = await mkdtemp(join(tmpdir(), 'timeline-'));

@@ -27,10 +27,7 @@ answers loopback clients only, whatever the address`,
 
 export async function main(argv: readonly string[]): Promise<number> {
   const values = SERVER_COMMAND.parse(argv);
-  if (values.help) {
-    console.log(SERVER_COMMAND.help);
-    return 0;
-  }
+  if (values.help) return SERVER_COMMAND.printHelp();
   const mode = fromOption('--mode', () => parseMode(values.mode ?? 'up'));
   const seed = values.seed === undefined ? 1 : Number(values.seed);
   if (!Number.isInteger(seed))

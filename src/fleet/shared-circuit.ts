@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import {
   CircuitOpenError,
   isCircuitOpenError,
-  StateListeners,
   type Breaker,
   type CircuitState,
 } from '../breakers/breaker.ts';
+import { StateListeners } from '../breakers/state-listeners.ts';
 import { circuitKeys } from './circuit-keys.ts';
 import { RedisLink, type Transition } from './redis-link.ts';
 import { redactUrl } from './redis-url.ts';
