@@ -4,7 +4,7 @@ import { runScript } from './helpers/run-command.ts';
 import { REAL_TIME_SLACK_MS, TIMER_EARLY_MS } from './helpers/timing.ts';
 
 const ROW =
-  /^ {2}(cockatiel|opossum)\s+process 1 ran\s+(\d+) ms, then opened; restored (\S+)\s+call\s+(\d+) reached the server, (\d+) ms after the opening, (\d+) ms after the restore$/;
+  /^ {2}(cockatiel|opossum)\s+lived\s+(\d+) ms, opened {2}restored (\S+)\s+first call through: #(\d+), (\d+) ms after the opening, (\d+) ms after the restore$/;
 
 test('a circuit restored after a restart stays open: cockatiel from the opening, opossum from the restore', async () => {
   const result = await runScript('examples/recipes/restart-state.ts', []);

@@ -108,7 +108,7 @@ for (const [name, create] of [
     }
     const [afterOpening, afterRestore] = [Date.now() - openedAt, Date.now() - restoredAt];
     console.log(
-      `  ${name.padEnd(9)}  process 1 ran ${String(livedFor).padStart(3)} ms, then opened; restored ${restored.padEnd(9)}  call ${String(calls).padStart(2)} reached the server, ${afterOpening} ms after the opening, ${afterRestore} ms after the restore`,
+      `  ${name.padEnd(9)}  lived ${String(livedFor).padStart(3)} ms, opened  restored ${restored.padEnd(9)}  first call through: #${calls}, ${afterOpening} ms after the opening, ${afterRestore} ms after the restore`,
     );
     second.dispose();
   }
