@@ -84,6 +84,7 @@ async function main(): Promise<void> {
 }
 
 if (isScript) {
+  process.stdout.on('error', () => process.exit(0)); // `| head` closed the pipe: stop quietly
   await main().catch((error: unknown) => {
     if (!isListenError(error)) throw error;
     console.error(`error: ${error.message}`); // e.g. port 5000 already in use: try --port 0

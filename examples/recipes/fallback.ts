@@ -6,8 +6,22 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import CircuitBreaker from 'opossum';
-import { circuitBreaker, ConsecutiveBreaker, fallback, handleAll, wrap } from 'cockatiel';
+import {
+  circuitBreaker,
+  CircuitState,
+  ConsecutiveBreaker,
+  fallback,
+  handleAll,
+  wrap,
+} from 'cockatiel';
 import { ServerSwitch } from '../../src/server/index.ts';
+
+const STATES = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half-open',
+  [CircuitState.Isolated]: 'isolated',
+};
 
 const RESET_TIMEOUT = 300; // ms the circuit stays open
 const CACHED = 'Hello from the cache!'; // what the fallback answers: a cached or default value
@@ -52,7 +66,7 @@ const clients = [
   {
     name: 'cockatiel',
     call: (url: string) => withFallback.execute(() => fetchGreeting(url)),
-    state: () => ['closed', 'open', 'half-open', 'isolated'][policy.state] ?? '?',
+    state: () => STATES[policy.state],
   },
 ];
 

@@ -9,6 +9,7 @@
 import {
   BrokenCircuitError,
   circuitBreaker,
+  CircuitState,
   ConsecutiveBreaker,
   ConstantBackoff,
   handleAll,
@@ -18,6 +19,13 @@ import {
   type IPolicy,
 } from 'cockatiel';
 import { ServerSwitch } from '../../src/server/index.ts';
+
+const STATES = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half-open',
+  [CircuitState.Isolated]: 'isolated',
+};
 
 const CALLS = 5;
 
@@ -74,7 +82,7 @@ for (const [name, policy, parts] of compositions) {
         (error: Error) =>
           error instanceof BrokenCircuitError ? 'rejected: circuit open' : 'HTTP 503',
       );
-    const circuit = ['closed', 'open', 'half-open', 'isolated'][parts.breaker.state];
+    const circuit = STATES[parts.breaker.state];
     console.log(
       `  call ${call}  attempts ${parts.attempts() - retried}  reached server ${server.requests.total - seen}  ${outcome.padEnd(22)}  circuit ${circuit}`,
     );
