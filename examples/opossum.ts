@@ -4,35 +4,57 @@
  *
  *   npm run example:opossum              # real time, about 20 s
  *   npm run example:opossum -- --speed 10
- *
- * The library's configuration lives in src/breakers/opossum.ts (`opossumOptions`).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CircuitWatch } from '../src/breakers/circuit-watch.ts';
-import { opossum } from '../src/breakers/opossum.ts';
-import { exampleOptions } from '../src/cli/example-options.ts';
-import { isMain, runMain } from '../src/cli/main-guard.ts';
-import { fetchGreeting } from '../src/http/fetch-greeting.ts';
-import { formatSeedLine, SERVER_OFF_LINE, SERVER_ON_LINE } from '../src/report/seed/seed-line.ts';
-import { ServerSwitch } from '../src/server/server-switch.ts';
+import CircuitBreaker from 'opossum';
+import { isListenError, ServerSwitch } from '../src/server/index.ts';
 
 const FAILURES = 3;
 const TIMEOUT = 6; // seconds the circuit stays open before a trial call
 const REQUEST_TIMEOUT = 2; // seconds
 
-const { speed, port } = exampleOptions(import.meta.url, 'npm run example:opossum --');
+// Run as a script (Python's `if __name__ == "__main__"`), or imported by a test with the defaults.
+const isScript = process.argv[1] === import.meta.filename;
+const { speed, port } = isScript ? readOptions(process.argv.slice(2)) : { speed: 1, port: 5000 };
 const seconds = (s: number) => (s * 1000) / speed; // scenario seconds -> real milliseconds
 
-const breaker = opossum.create({
-  failures: FAILURES,
-  resetTimeoutMs: seconds(TIMEOUT),
-  rollingWindowMs: seconds(10), // opossum's 10 s window, sped up like every other duration
-});
-const watch = new CircuitWatch(breaker, seconds(TIMEOUT));
+/** GET the greeting; a refused connection, a timeout or a non-2xx answer is a failure. */
+async function fetchGreeting(url: string): Promise<string> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(seconds(REQUEST_TIMEOUT)) });
+  const body = await response.text();
+  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}: ${body}`);
+  return body;
+}
 
-/** GET the greeting through the circuit; a non-2xx answer counts as a failure. */
+// The breaker. opossum opens on a failure *rate* once the window holds `volumeThreshold` calls:
+// with the rate at "every call failed", FAILURES failures in a row open it, as in the seed.
+const breaker = new CircuitBreaker(fetchGreeting, {
+  volumeThreshold: FAILURES,
+  errorThresholdPercentage: 99, // open when more than 99% of the calls in the window failed
+  resetTimeout: seconds(TIMEOUT), // then a timer moves it to half-open: the next call is the trial
+  rollingCountTimeout: seconds(10), // opossum's 10 s window, sped up like every other duration
+  timeout: false, // the request timeout is fetch's own (above)
+});
+// The state as opossum's events report it, and when it last opened (pybreaker's `opened_at`).
+let state = 'closed';
+let openedAt: number | undefined;
+breaker.on('open', () => {
+  state = 'open';
+  openedAt = performance.now();
+});
+breaker.on('halfOpen', () => (state = 'half-open'));
+breaker.on('close', () => (state = 'closed'));
+
+/** GET the greeting through the circuit. */
 export function getGreeting(url: string): Promise<string> {
-  return breaker.execute(() => fetchGreeting(url, { timeoutMs: seconds(REQUEST_TIMEOUT) }));
+  return breaker.fire(url);
+}
+
+/** The seed's "Time till open": the reset timeout less the seconds since the circuit last opened. */
+function timeTillOpen(): number {
+  if (openedAt === undefined) return TIMEOUT;
+  const left = TIMEOUT - ((performance.now() - openedAt) / 1000) * speed;
+  return Number(left.toFixed(6)) || 0; // Python prints up to 6 decimals, and no -0
 }
 
 async function greetingsTest(url: string, iterations = 10, delay = 1): Promise<void> {
@@ -42,20 +64,65 @@ async function greetingsTest(url: string, iterations = 10, delay = 1): Promise<v
     } catch {
       // failures and rejections are what this scenario is about: show the state instead
     }
-    console.log(formatSeedLine(breaker.state, (watch.timeTillRetryMs() / 1000) * speed));
+    console.log(`get_greeting circuit state: ${state}. Time till open: ${timeTillOpen()}`);
     await sleep(seconds(delay));
   }
 }
 
 async function main(): Promise<void> {
   await using server = await ServerSwitch.create({ port, log: console.log });
-  console.log(SERVER_OFF_LINE);
+  console.log('Server is turned OFF...');
   await greetingsTest(server.url);
-  console.log(SERVER_ON_LINE);
+  console.log('Server is turning ON...');
   await server.turnOn();
   console.log(` * Running on ${server.url}`);
   await greetingsTest(server.url);
-  await breaker.dispose();
+  breaker.shutdown(); // stops its timers and listeners
 }
 
-if (isMain(import.meta.url)) await runMain(main);
+if (isScript) {
+  process.stdout.on('error', () => process.exit(0)); // `| head` closed the pipe: stop quietly
+  await main().catch((error: unknown) => {
+    if (!isListenError(error)) throw error;
+    console.error(`error: ${error.message}`); // e.g. port 5000 already in use: try --port 0
+    process.exitCode = 1;
+  });
+}
+
+/** --speed (or SPEED) and --port; bad input: one line on stderr and exit code 2. */
+function readOptions(args: string[]): { speed: number; port: number } {
+  const USAGE = [
+    'Usage: npm run example:opossum -- [options]\n\nOptions:',
+    '  --speed <x>   divide every duration by x; printed times stay in scenario seconds (default 1, or $SPEED)',
+    '  --port <n>    port of the mock server, 0 for a free one (default 5000)',
+    '  --help        show this help',
+  ].join('\n');
+  const fail = (message: string): never => {
+    console.error(`error: ${message}`);
+    process.exit(2);
+  };
+  const given = new Map<string, string>();
+  for (let i = 0; i < args.length; i += 1) {
+    const [flag = '', inline] = (args[i] ?? '').split(/=(.*)/); // --speed 10 or --speed=10
+    if (flag === '--help') {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    if (flag !== '--speed' && flag !== '--port') {
+      fail(`unknown option ${flag}; valid options: --speed <x>, --port <n>, --help`);
+    }
+    given.set(flag, inline ?? args[(i += 1)] ?? fail(`${flag} needs a value`));
+  }
+  const speedFrom = given.has('--speed') ? '--speed' : 'SPEED';
+  const rawSpeed = given.get('--speed') ?? process.env['SPEED'] ?? '1';
+  const speed = rawSpeed.trim() === '' ? NaN : Number(rawSpeed);
+  if (!(speed > 0 && speed < Infinity)) {
+    fail(`${speedFrom} must be a number > 0, got "${rawSpeed}"`);
+  }
+  const rawPort = given.get('--port') ?? '5000';
+  const port = rawPort.trim() === '' ? NaN : Number(rawPort);
+  if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) {
+    fail(`--port must be a whole number from 0 to 65535, got "${rawPort}"`);
+  }
+  return { speed, port };
+}

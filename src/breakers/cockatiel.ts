@@ -1,3 +1,4 @@
+// The lab's adapter; examples/cockatiel.ts shows cockatiel's own API as a user would write it.
 import {
   BrokenCircuitError,
   CircuitState as CockatielState,

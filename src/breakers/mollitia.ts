@@ -1,3 +1,4 @@
+// The lab's adapter; examples/mollitia.ts shows mollitia's own API as a user would write it.
 import {
   BreakerError,
   BreakerMaxAllowedRequestError,

@@ -1,3 +1,4 @@
+// The lab's adapter; examples/opossum.ts shows opossum's own API as a user would write it.
 import CircuitBreaker from 'opossum';
 import { circuitOpen, type Breaker, type BreakerSettings, type CircuitState } from './breaker.ts';
 import { installedLibrary } from './package-version.ts';

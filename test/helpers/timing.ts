@@ -70,3 +70,6 @@ export const REJECTION_MAX_MS = 50;
  * checking that nobody else gets the trial yet fits inside it on a loaded machine.
  */
 export const FLEET_TRIAL_LEASE_MS = 1000;
+
+/** A Node timer may fire up to this many ms before its delay, on Date.now's clock. */
+export const TIMER_EARLY_MS = 2;
