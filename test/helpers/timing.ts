@@ -70,3 +70,12 @@ export const REJECTION_MAX_MS = 50;
  * checking that nobody else gets the trial yet fits inside it on a loaded machine.
  */
 export const FLEET_TRIAL_LEASE_MS = 1000;
+
+/**
+ * Dashboard browser test: opossum opens once the successes have left its rolling window (a tenth
+ * of the window per bucket); a stalled machine may fit this many more failed calls in before then.
+ */
+export const OPOSSUM_WINDOW_SLACK_CALLS = 2;
+
+/** Dashboard browser test: how long the page may take to show a change on a busy CI machine. */
+export const PAGE_DEADLINE_MS = 10_000;
