@@ -4,6 +4,7 @@
  */
 import { isMain, runMain } from '../cli/main-guard.ts';
 import { UsageError } from '../cli/usage-error.ts';
+import { serveFleetMetrics } from './fleet-metrics.ts';
 import { fleetReport } from './fleet-figures.ts';
 import { FLEET_USAGE, parseFleetOptions, type FleetCliOptions } from './fleet-options.ts';
 import { formatFleetReport } from './fleet-report.ts';
@@ -28,7 +29,9 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   }
   const redisUrl = redisUrlFromEnv();
   const { modes, skipped } = await chooseModes(options, redisUrl);
-  const settings = { ...options, redisUrl };
+  const metrics =
+    options.metricsPort === undefined ? undefined : await serveFleetMetrics(options.metricsPort);
+  const settings = { ...options, redisUrl, ...(metrics ? { onCircuitEvent: metrics.record } : {}) };
   const runs: ModeRun[] = [];
   try {
     for (const mode of modes) {
@@ -44,6 +47,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     return 1;
   } finally {
     killAllWorkers();
+    await metrics?.stop();
   }
   const report = fleetReport(settings, runs, skipped);
   console.log(options.json ? JSON.stringify(report, null, 2) : formatFleetReport(report));

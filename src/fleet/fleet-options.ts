@@ -1,4 +1,4 @@
-import { parsePositive, parseWhole } from '../cli/numbers.ts';
+import { parsePort, parsePositive, parseWhole } from '../cli/numbers.ts';
 import { parseCommandLine } from '../cli/parse-command-line.ts';
 import { UsageError } from '../cli/usage-error.ts';
 import { FLEET_MODES, type FleetMode } from './worker-protocol.ts';
@@ -20,6 +20,8 @@ export interface FleetCliOptions {
   intervalMs: number;
   /** A call with no answer after this long fails. Default 1000 ms. */
   requestTimeoutMs: number;
+  /** Serve the shared circuits' Prometheus metrics on this port (0: a free one). Default: not served. */
+  metricsPort: number | undefined;
   json: boolean;
   help: boolean;
 }
@@ -44,6 +46,8 @@ Options:
   --up <s>               seconds the server is up before the outage (default 2)
   --interval <ms>        milliseconds between a worker's calls (default 100)
   --request-timeout <ms> a call with no answer after this long fails (default 1000)
+  --metrics-port <n>     serve the workers' shared-circuit metrics at http://127.0.0.1:<n>/metrics
+                         while the run lasts, 0 for a free port (default: not served)
   --json                 print the figures as one JSON document on stdout
   --help                 show this help
 
@@ -51,7 +55,7 @@ Environment:
   REDIS_URL              Redis for --mode shared (default redis://127.0.0.1:6379)`;
 
 const VALID =
-  '--workers <n>, --mode shared|local, --failures <n>, --reset-timeout <s>, --down <s>, --up <s>, --interval <ms>, --request-timeout <ms>, --json, --help';
+  '--workers <n>, --mode shared|local, --failures <n>, --reset-timeout <s>, --down <s>, --up <s>, --interval <ms>, --request-timeout <ms>, --metrics-port <n>, --json, --help';
 
 /** Reads `npm run fleet` options; bad input throws UsageError naming the option and its valid form. */
 export function parseFleetOptions(argv: readonly string[]): FleetCliOptions {
@@ -66,6 +70,7 @@ export function parseFleetOptions(argv: readonly string[]): FleetCliOptions {
       up: { type: 'string' },
       interval: { type: 'string' },
       'request-timeout': { type: 'string' },
+      'metrics-port': { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -90,6 +95,10 @@ export function parseFleetOptions(argv: readonly string[]): FleetCliOptions {
     upMs: seconds('--up', values.up, 2000),
     intervalMs: ms('--interval', values.interval, 100),
     requestTimeoutMs: ms('--request-timeout', values['request-timeout'], 1000),
+    metricsPort:
+      values['metrics-port'] === undefined
+        ? undefined
+        : parsePort(values['metrics-port'], '--metrics-port'),
     json: values.json ?? false,
     help: values.help ?? false,
   };

@@ -36,6 +36,10 @@ const breaker: Breaker =
       })
     : cockatiel.create(settings);
 
+if (config.events && breaker instanceof SharedCircuit) {
+  breaker.onEvent((event) => send({ type: 'event', event }));
+}
+
 const calls: CallRecord[] = [];
 const transitions: TransitionRecord[] = [];
 breaker.onStateChange((to) => {
