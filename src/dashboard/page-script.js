@@ -211,7 +211,9 @@ function drawLane(lane, end, width) {
     (c.trial === 1 ? ' trial' : ' trials') +
     (lane.openedAfter === undefined
       ? ''
-      : ' · last opened after ' + lane.openedAfter + ' failed calls in a row');
+      : ' · last opened after ' +
+        lane.openedAfter +
+        (lane.openedAfter === 1 ? ' failed call' : ' failed calls in a row'));
   section.querySelector('.lane-note').textContent = lane.note;
 
   const x = scale(width, end);

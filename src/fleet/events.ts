@@ -1,7 +1,8 @@
 import { isCircuitOpenError, type CircuitState } from '../breakers/breaker.ts';
+import type { SharedCircuitMode } from './shared-circuit.ts';
 
 /** Where the circuit's state lived when the event happened (see SharedCircuit.mode). */
-export type EventMode = 'connecting' | 'shared' | 'local' | 'disposed';
+export type EventMode = SharedCircuitMode;
 
 /** How a call whose action ran ended: `ignored` is an error `isFailure` said does not count. */
 export type CallOutcome = 'success' | 'failure' | 'ignored';
@@ -78,9 +79,10 @@ export class CircuitEvents {
     }
   }
 
-  /** The circuit reported a new state to its state listeners. */
+  /** The circuit reported a state to its state listeners: an event if it is a new one. */
   transition(to: CircuitState): void {
     const from = this.#state;
+    if (to === from) return;
     this.#state = to;
     this.emit({ type: 'transition', from, to });
   }
