@@ -148,13 +148,9 @@ function laneElement(lane) {
   const section = document.createElement('section');
   section.className = 'lane';
   section.dataset.library = lane.library;
-  section.innerHTML =
-    '<div class="lane-head"><h2>' +
-    esc(lane.library) +
-    ' <small>' +
-    esc(lane.version) +
-    '</small></h2><span class="badge"></span><span class="figures"></span></div>' +
-    '<svg class="timeline" role="img"></svg><p class="lane-note"></p>';
+  section.innerHTML = `<div class="lane-head"><h2>${esc(lane.library)} <small>${esc(lane.version)}</small></h2>
+    <span class="badge"></span><span class="figures"></span></div>
+    <svg class="timeline" role="img"></svg><p class="lane-note"></p>`;
   $('lanes').appendChild(section);
   lane.element = section;
   return section;
@@ -166,54 +162,67 @@ function scale(width, end) {
   return (at) => ((at - (end - span)) / span) * width;
 }
 
-function serverBand(x, end) {
-  let svg = '';
-  model.server.forEach((span, i) => {
-    const next = model.server[i + 1];
+/** Each span of `spans` ({from}) from its start to the next one's (the last one to `end`), clipped on the left. */
+function visible(spans, x, end) {
+  return spans.flatMap((span, i) => {
+    const next = spans[i + 1];
     const from = Math.max(0, x(span.from));
     const to = x(next ? next.from : end);
-    if (to <= 0) return;
-    svg +=
-      '<rect class="server" data-server="' +
-      esc(span.server) +
-      '" x="' +
-      from.toFixed(1) +
-      '" y="0" width="' +
-      Math.max(0, to - from).toFixed(1) +
-      '" height="' +
-      SERVER_BAND +
-      '" fill="' +
-      swatch(span.server).fill +
-      '"><title>server ' +
-      esc(span.server) +
-      '</title></rect>';
+    return to > from ? [{ span, from: from.toFixed(1), width: (to - from).toFixed(1) }] : [];
   });
-  return svg;
+}
+
+function serverBand(x, end) {
+  return visible(model.server, x, end)
+    .map(
+      ({ span, from, width }) =>
+        `<rect class="server" data-server="${esc(span.server)}" x="${from}" y="0" width="${width}"
+          height="${SERVER_BAND}" fill="${swatch(span.server).fill}"><title>server ${esc(span.server)}</title></rect>`,
+    )
+    .join('');
+}
+
+function stateBand(lane, x, end) {
+  return visible(lane.states, x, end)
+    .map(({ span, from, width }) => {
+      const s = THEME.states[span.state];
+      return `<g class="state" data-state="${span.state}" data-from="${Math.round(span.from)}">
+        <rect x="${from}" y="${STATE_TOP}" width="${width}" height="${STATE_BOTTOM - STATE_TOP}" fill="${s.tint}"/>
+        <rect x="${from}" y="${STATE_BOTTOM - 4}" width="${width}" height="4" fill="${s.solid}"/></g>`;
+    })
+    .join('');
+}
+
+function callMark(call, x) {
+  const cx = x(call.at);
+  const mark = THEME.marks[call.outcome];
+  const bar = x(call.at + call.latencyMs) - cx;
+  const title = `${call.outcome}${call.trial ? ' (trial)' : ''}, ${Math.round(call.latencyMs)} ms, then ${call.state}${call.error ? `\n${call.error}` : ''}`;
+  const latency =
+    bar >= 4
+      ? `<rect x="0" y="-1.5" width="${bar.toFixed(1)}" height="3" fill="${mark.colour}" opacity="0.5"/>`
+      : '';
+  return `<g class="call" data-outcome="${call.outcome}" data-at="${Math.round(call.at)}" data-trial="${call.trial}"
+    transform="translate(${cx.toFixed(1)} ${MARK_Y})"><title>${esc(title)}</title>${latency}${call.trial ? THEME.trialRing : ''}${mark.shape}</g>`;
+}
+
+function figures(lane) {
+  const c = lane.counts;
+  const opened =
+    lane.openedAfter === undefined
+      ? ''
+      : ` · last opened after ${lane.openedAfter} ${lane.openedAfter === 1 ? 'failed call' : 'failed calls in a row'}`;
+  return `${c.calls} calls: ${c.failure} failed, ${c.rejected} rejected, ${c.trial} ${c.trial === 1 ? 'trial' : 'trials'}${opened}`;
 }
 
 function drawLane(lane, end, width) {
   const section = laneElement(lane);
-  const colours = THEME.states[lane.state];
   section.dataset.state = lane.state;
   section.dataset.openedAfter = lane.openedAfter === undefined ? '' : String(lane.openedAfter);
   const badge = section.querySelector('.badge');
   badge.textContent = lane.state;
-  badge.style.background = colours.solid;
-  const c = lane.counts;
-  section.querySelector('.figures').textContent =
-    c.calls +
-    ' calls: ' +
-    c.failure +
-    ' failed, ' +
-    c.rejected +
-    ' rejected, ' +
-    c.trial +
-    (c.trial === 1 ? ' trial' : ' trials') +
-    (lane.openedAfter === undefined
-      ? ''
-      : ' · last opened after ' +
-        lane.openedAfter +
-        (lane.openedAfter === 1 ? ' failed call' : ' failed calls in a row'));
+  badge.style.background = THEME.states[lane.state].solid;
+  section.querySelector('.figures').textContent = figures(lane);
   section.querySelector('.lane-note').textContent = lane.note;
 
   const x = scale(width, end);
@@ -225,91 +234,14 @@ function drawLane(lane, end, width) {
   while (lane.states.length > 1 && lane.states[1].from < start) lane.states.shift();
   lane.resets = lane.resets.filter((at) => at >= start);
 
-  let svg = serverBand(x, end);
-  lane.states.forEach((span, i) => {
-    const next = lane.states[i + 1];
-    const from = Math.max(0, x(span.from));
-    const to = x(next ? next.from : end);
-    if (to <= from) return;
-    const s = THEME.states[span.state];
-    const w = (to - from).toFixed(1);
-    svg +=
-      '<g class="state" data-state="' +
-      span.state +
-      '" data-from="' +
-      Math.round(span.from) +
-      '"><rect x="' +
-      from.toFixed(1) +
-      '" y="' +
-      STATE_TOP +
-      '" width="' +
-      w +
-      '" height="' +
-      (STATE_BOTTOM - STATE_TOP) +
-      '" fill="' +
-      s.tint +
-      '"/><rect x="' +
-      from.toFixed(1) +
-      '" y="' +
-      (STATE_BOTTOM - 4) +
-      '" width="' +
-      w +
-      '" height="4" fill="' +
-      s.solid +
-      '"/></g>';
-  });
-  for (const at of lane.resets) {
+  const resets = lane.resets.map((at) => {
     const rx = x(at).toFixed(1);
-    svg +=
-      '<line x1="' +
-      rx +
-      '" x2="' +
-      rx +
-      '" y1="' +
-      STATE_TOP +
-      '" y2="' +
-      STATE_BOTTOM +
-      '" stroke="#0969da" stroke-dasharray="3 2"><title>new settings: a fresh breaker</title></line>';
-  }
-  for (const call of lane.calls) {
-    const cx = x(call.at);
-    if (cx < -10) continue;
-    const mark = THEME.marks[call.outcome];
-    const bar = x(call.at + call.latencyMs) - cx;
-    svg +=
-      '<g class="call" data-outcome="' +
-      call.outcome +
-      '" data-at="' +
-      Math.round(call.at) +
-      '" data-trial="' +
-      call.trial +
-      '" transform="translate(' +
-      cx.toFixed(1) +
-      ' ' +
-      MARK_Y +
-      ')"><title>' +
-      esc(
-        call.outcome +
-          (call.trial ? ' (trial)' : '') +
-          ', ' +
-          Math.round(call.latencyMs) +
-          ' ms, then ' +
-          call.state +
-          (call.error ? '\n' + call.error : ''),
-      ) +
-      '</title>' +
-      (bar >= 4
-        ? '<rect x="0" y="-1.5" width="' +
-          bar.toFixed(1) +
-          '" height="3" fill="' +
-          mark.colour +
-          '" opacity="0.5"/>'
-        : '') +
-      (call.trial ? THEME.trialRing : '') +
-      mark.shape +
-      '</g>';
-  }
-  section.querySelector('svg.timeline').innerHTML = svg;
+    return `<line x1="${rx}" x2="${rx}" y1="${STATE_TOP}" y2="${STATE_BOTTOM}" stroke="#0969da"
+      stroke-dasharray="3 2"><title>new settings: a fresh breaker</title></line>`;
+  });
+  const calls = lane.calls.filter((call) => x(call.at) >= -10).map((call) => callMark(call, x));
+  section.querySelector('svg.timeline').innerHTML =
+    serverBand(x, end) + stateBand(lane, x, end) + resets.join('') + calls.join('');
 }
 
 function drawAxis(end, width) {
@@ -318,19 +250,10 @@ function drawAxis(end, width) {
   const x = scale(width, end);
   let svg = '';
   for (let ago = 0; ago <= span; ago += step) {
-    const ax = x(end - ago);
-    svg +=
-      '<line x1="' +
-      ax.toFixed(1) +
-      '" x2="' +
-      ax.toFixed(1) +
-      '" y1="0" y2="4" stroke="#8c959f"/><text x="' +
-      ax.toFixed(1) +
-      '" y="15" text-anchor="' +
-      (ago === 0 ? 'end' : ago === span ? 'start' : 'middle') +
-      '">' +
-      (ago === 0 ? 'now' : '-' + ago / 1000 + ' s') +
-      '</text>';
+    const ax = x(end - ago).toFixed(1);
+    const anchor = ago === 0 ? 'end' : ago === span ? 'start' : 'middle';
+    svg += `<line x1="${ax}" x2="${ax}" y1="0" y2="4" stroke="#8c959f"/>
+      <text x="${ax}" y="15" text-anchor="${anchor}">${ago === 0 ? 'now' : `-${ago / 1000} s`}</text>`;
   }
   $('axis').innerHTML = svg;
 }
@@ -344,34 +267,18 @@ function draw() {
 }
 
 function legend() {
-  let html = '';
-  for (const state of ['closed', 'open', 'half-open']) {
+  const states = ['closed', 'open', 'half-open'].map((state) => {
     const s = THEME.states[state];
-    html +=
-      '<span><svg width="22" height="14"><rect width="22" height="14" fill="' +
-      s.tint +
-      '"/><rect y="10" width="22" height="4" fill="' +
-      s.solid +
-      '"/></svg>' +
-      state +
-      '</span>';
-  }
-  for (const outcome of ['success', 'failure', 'rejected']) {
+    return `<span><svg width="22" height="14"><rect width="22" height="14" fill="${s.tint}"/>
+      <rect y="10" width="22" height="4" fill="${s.solid}"/></svg>${state}</span>`;
+  });
+  const marks = ['success', 'failure', 'rejected'].map((outcome) => {
     const mark = THEME.marks[outcome];
-    html +=
-      '<span><svg width="20" height="20"><g transform="translate(10 10)">' +
-      mark.shape +
-      '</g></svg>' +
-      esc(mark.meaning) +
-      '</span>';
-  }
-  html +=
-    '<span><svg width="22" height="22"><g transform="translate(11 11)">' +
-    THEME.trialRing +
-    THEME.marks.success.shape +
-    '</g></svg>trial call</span>';
-  html += '<span>top band: the server (' + Object.keys(THEME.meanings).join(', ') + ')</span>';
-  $('legend').innerHTML = html;
+    return `<span><svg width="20" height="20"><g transform="translate(10 10)">${mark.shape}</g></svg>${esc(mark.meaning)}</span>`;
+  });
+  const trial = `<span><svg width="22" height="22"><g transform="translate(11 11)">${THEME.trialRing}${THEME.marks.success.shape}</g></svg>trial call</span>`;
+  const server = `<span>top band: the server (${Object.keys(THEME.meanings).join(', ')})</span>`;
+  $('legend').innerHTML = [...states, ...marks, trial, server].join('');
 }
 
 function say(text) {
