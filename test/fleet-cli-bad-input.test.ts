@@ -12,6 +12,7 @@ const cases: [string[], RegExp][] = [
   [['--interval', 'fast'], /^--interval must be a number > 0, got "fast"$/],
   [['--down', '-1'], /^--down must be a number > 0, got "-1"$/],
   [['--failures'], /^--failures needs a value; valid options:/],
+  [['--metrics-port', '-1'], /^--metrics-port must be a whole number from 0 to 65535, got "-1"$/],
 ];
 
 for (const [args, message] of cases) {
@@ -33,6 +34,7 @@ test('fleet options: no arguments give the documented defaults', () => {
     upMs: 2000,
     intervalMs: 100,
     requestTimeoutMs: 1000,
+    metricsPort: undefined,
     json: false,
     help: false,
   });

@@ -1,4 +1,4 @@
-import { parsePositive, parseWhole } from './numbers.ts';
+import { parsePort, parsePositive, parseWhole } from './numbers.ts';
 import { commandLine } from './command-line.ts';
 import { UsageError } from './usage-error.ts';
 import { FLEET_MODES, type FleetMode } from '../fleet-demo/worker-protocol.ts';
@@ -20,6 +20,8 @@ export interface FleetCliOptions {
   intervalMs: number;
   /** A call with no answer after this long fails. Default 1000 ms. */
   requestTimeoutMs: number;
+  /** Serve the shared circuits' Prometheus metrics on this port (0: a free one). Default: not served. */
+  metricsPort: number | undefined;
   json: boolean;
   help: boolean;
 }
@@ -51,6 +53,11 @@ with a warning when Redis is unreachable)`,
     'request-timeout': {
       value: '<ms>',
       help: 'a call with no answer after this long fails (default 1000)',
+    },
+    'metrics-port': {
+      value: '<n>',
+      help: `serve the workers' shared-circuit metrics at http://127.0.0.1:<n>/metrics
+while the run lasts, 0 for a free port (default: not served)`,
     },
     json: { help: 'print the figures as one JSON document on stdout' },
     help: { help: 'show this help' },
@@ -84,6 +91,10 @@ export function parseFleetOptions(argv: readonly string[]): FleetCliOptions {
     upMs: seconds('--up', values.up, 2000),
     intervalMs: ms('--interval', values.interval, 100),
     requestTimeoutMs: ms('--request-timeout', values['request-timeout'], 1000),
+    metricsPort:
+      values['metrics-port'] === undefined
+        ? undefined
+        : parsePort(values['metrics-port'], '--metrics-port'),
     json: values.json ?? false,
     help: values.help ?? false,
   };

@@ -4,6 +4,7 @@
  */
 import { isMain, runMain } from './main-guard.ts';
 import { UsageError } from './usage-error.ts';
+import { serveFleetMetrics } from '../fleet-demo/fleet-metrics.ts';
 import { fleetReport } from '../fleet-demo/figures.ts';
 import { FLEET_COMMAND, parseFleetOptions, type FleetCliOptions } from './fleet-options.ts';
 import { formatFleetReport } from '../fleet-demo/report.ts';
@@ -25,7 +26,9 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   if (options.help) return FLEET_COMMAND.printHelp();
   const redisUrl = redisUrlFromEnv();
   const { modes, skipped } = await chooseModes(options, redisUrl);
-  const settings = { ...options, redisUrl };
+  const metrics =
+    options.metricsPort === undefined ? undefined : await serveFleetMetrics(options.metricsPort);
+  const settings = { ...options, redisUrl, ...(metrics ? { onCircuitEvent: metrics.record } : {}) };
   const runs: ModeRun[] = [];
   try {
     for (const mode of modes) {
@@ -41,6 +44,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     return 1;
   } finally {
     killAllWorkers();
+    await metrics?.stop();
   }
   const report = fleetReport(settings, runs, skipped);
   console.log(options.json ? JSON.stringify(report, null, 2) : formatFleetReport(report));

@@ -19,10 +19,10 @@ export function parseWhole(option: string, raw: string): number {
 }
 
 /** A port number: a whole number from 0 to 65535. */
-export function parsePort(raw: string): number {
+export function parsePort(raw: string, option = '--port'): number {
   const port = Number(raw);
   if (raw.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new UsageError(`--port must be a whole number from 0 to 65535, got "${raw}"`);
+    throw new UsageError(`${option} must be a whole number from 0 to 65535, got "${raw}"`);
   }
   return port;
 }

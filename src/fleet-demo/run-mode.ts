@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { ServerSwitch } from '../server/server-switch.ts';
+import type { SharedCircuitEvent } from '../fleet/events.ts';
 import { circuitKeys } from '../fleet/circuit-keys.ts';
 import { WorkerProcess } from './worker-process.ts';
 import {
@@ -22,6 +23,8 @@ export interface FleetRunOptions {
   intervalMs: number;
   requestTimeoutMs: number;
   redisUrl: string;
+  /** Every event of every worker's shared circuit, as it arrives. Default: workers send none. */
+  onCircuitEvent?: (worker: number, event: SharedCircuitEvent) => void;
 }
 
 export interface WorkerRun {
@@ -65,8 +68,10 @@ export async function runMode(mode: FleetMode, options: FleetRunOptions): Promis
         intervalMs: options.intervalMs,
         offsetMs: (i * options.intervalMs) / options.workers,
         requestTimeoutMs: options.requestTimeoutMs,
+        events: options.onCircuitEvent !== undefined,
       }),
   );
+  workers.forEach((worker, i) => worker.onEvent((event) => options.onCircuitEvent?.(i + 1, event)));
   try {
     await Promise.all(workers.map((worker) => worker.ready));
     // Start together a little ahead, as tsx takes a moment to load in each worker.

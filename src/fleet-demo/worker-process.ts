@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { CircuitState } from '../breakers/breaker.ts';
+import type { SharedCircuitEvent } from '../fleet/events.ts';
 import type {
   ParentMessage,
   TransitionRecord,
@@ -66,6 +67,13 @@ export class WorkerProcess {
     // Both are awaited later, maybe after the worker failed: not an unhandled rejection meanwhile.
     this.ready.catch(() => {});
     this.done.catch(() => {});
+  }
+
+  /** Calls `listener` with each event the worker's shared circuit reports (config.events). */
+  onEvent(listener: (event: SharedCircuitEvent) => void): void {
+    this.#child.on('message', (message: WorkerMessage) => {
+      if (message.type === 'event') listener(message.event);
+    });
   }
 
   get state(): CircuitState | undefined {

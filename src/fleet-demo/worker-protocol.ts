@@ -1,4 +1,5 @@
 import type { CircuitState } from '../breakers/breaker.ts';
+import type { SharedCircuitEvent } from '../fleet/events.ts';
 
 /** Where a worker keeps its circuit: in Redis, shared by all workers, or in its own memory. */
 export type FleetMode = 'shared' | 'local';
@@ -19,6 +20,8 @@ export interface WorkerConfig {
   /** Delay of this worker's first call, so the workers do not all call in the same millisecond. */
   offsetMs: number;
   requestTimeoutMs: number;
+  /** Send every event of the shared circuit to the parent (for its metrics). */
+  events: boolean;
 }
 
 /** One call a worker made. `at` is its start, in epoch milliseconds (performance.timeOrigin based). */
@@ -39,6 +42,7 @@ export type ParentMessage = { type: 'start'; at: number } | { type: 'stop' };
 export type WorkerMessage =
   | { type: 'ready' }
   | { type: 'state'; at: number; to: CircuitState }
+  | { type: 'event'; event: SharedCircuitEvent }
   | {
       type: 'done';
       calls: WorkerCall[];

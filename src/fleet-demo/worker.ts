@@ -37,6 +37,10 @@ const breaker: Breaker =
       })
     : cockatiel.create(settings);
 
+if (config.events && breaker instanceof SharedCircuit) {
+  breaker.onEvent((event) => send({ type: 'event', event }));
+}
+
 const calls: WorkerCall[] = [];
 const transitions: TransitionRecord[] = [];
 breaker.onStateChange((to) => {

@@ -1,5 +1,14 @@
 /** The circuit shared across processes through Redis: the public surface, one explicit list. */
 export { SharedCircuit, type SharedCircuitMode } from './shared-circuit.ts';
+export type {
+  CallOutcome,
+  CircuitEventBody,
+  EventContext,
+  EventMode,
+  SharedCircuitEvent,
+  SharedCircuitEventType,
+} from './events.ts';
+export { CircuitMetrics, type CircuitMetricsOptions, type ObservableCircuit } from './metrics.ts';
 export {
   FleetOptionsError,
   isFleetOptionsError,

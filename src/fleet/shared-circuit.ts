@@ -7,6 +7,7 @@ import {
 } from '../breakers/breaker.ts';
 import { StateListeners } from '../breakers/state-listeners.ts';
 import { circuitKeys } from './circuit-keys.ts';
+import { CircuitEvents, type SharedCircuitEvent } from './events.ts';
 import { RedisLink, type Transition } from './redis-link.ts';
 import { redactUrl } from './redis-url.ts';
 import {
@@ -44,6 +45,11 @@ export class SharedCircuit implements Breaker {
   readonly #options: ResolvedOptions;
   readonly #link: RedisLink;
   readonly #listeners = new StateListeners();
+  readonly #events = new CircuitEvents(() => ({
+    circuit: this.#options.name,
+    state: this.state,
+    mode: this.#backend.kind,
+  }));
   #backend: Backend = { kind: 'connecting' };
   #resetting = false;
   /** Local single flight: until then, this process is asking for or running the trial. */
@@ -54,6 +60,7 @@ export class SharedCircuit implements Breaker {
   constructor(options: SharedCircuitOptions) {
     this.#options = resolveOptions(options);
     this.#ready = new Promise((resolve) => (this.#settleReady = resolve));
+    this.#listeners.add((to) => this.#events.transition(to));
     const { redisUrl, namespace, name, resetTimeoutMs, redisTimeoutMs, connectTimeoutMs } =
       this.#options;
     this.#link = new RedisLink(
@@ -102,7 +109,17 @@ export class SharedCircuit implements Breaker {
     this.#listeners.add(listener);
   }
 
-  async execute<T>(action: () => Promise<T>): Promise<T> {
+  /** Calls `listener` on every event (see events.ts); returns the function that stops it. */
+  onEvent(listener: (event: SharedCircuitEvent) => void): () => void {
+    return this.#events.add(listener);
+  }
+
+  /** Runs `action` through the circuit, reporting the call, trial or rejection to `onEvent`. */
+  execute<T>(action: () => Promise<T>): Promise<T> {
+    return this.#events.observe(action, (observed) => this.#execute(observed), this.#options);
+  }
+
+  async #execute<T>(action: () => Promise<T>): Promise<T> {
     if (this.#backend.kind === 'connecting') await this.#ready;
     const backend = this.#backend;
     switch (backend.kind) {
@@ -235,6 +252,7 @@ export class SharedCircuit implements Breaker {
     this.#setBackend({ kind: 'shared', view: this.#toView(snapshot) });
     this.#settleReady('shared');
     if (previous === 'local') {
+      this.#events.emit({ type: 'fallback', to: 'shared' });
       this.#options.log(
         `fleet: Redis at ${redactUrl(this.#options.redisUrl)} is back; circuit "${this.#options.name}" uses the shared state again`,
       );
@@ -253,6 +271,7 @@ export class SharedCircuit implements Breaker {
     });
     this.#setBackend({ kind: 'local', breaker });
     this.#settleReady('local');
+    this.#events.emit({ type: 'fallback', to: 'local', reason });
     this.#options.log(
       `fleet: Redis at ${redactUrl(this.#options.redisUrl)} unreachable (${reason}); circuit "${this.#options.name}" carries on with a local breaker`,
     );

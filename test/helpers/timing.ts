@@ -73,3 +73,12 @@ export const FLEET_TRIAL_LEASE_MS = 1000;
 
 /** A Node timer may fire up to this many ms before its delay, on Date.now's clock. */
 export const TIMER_EARLY_MS = 2;
+
+/**
+ * Dashboard browser test: opossum opens once the successes have left its rolling window (a tenth
+ * of the window per bucket); a stalled machine may fit this many more failed calls in before then.
+ */
+export const OPOSSUM_WINDOW_SLACK_CALLS = 2;
+
+/** Dashboard browser test: how long the page may take to show a change on a busy CI machine. */
+export const PAGE_DEADLINE_MS = 10_000;
