@@ -105,6 +105,7 @@ export async function probeRedis(url: string, timeoutMs = 1000): Promise<RedisPr
 export function describeRedisError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const code = (error as { code?: unknown }).code;
-  const message = error.message.split('\n')[0] ?? '';
+  // A script's error names the script's SHA1 and line: noise in a log line.
+  const message = (error.message.split('\n')[0] ?? '').replace(/ script: [0-9a-f]{40}.*$/, '');
   return typeof code === 'string' && !message.includes(code) ? `${code}: ${message}` : message;
 }

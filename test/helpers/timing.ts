@@ -70,3 +70,6 @@ export const REJECTION_MAX_MS = 50;
  * checking that nobody else gets the trial yet fits inside it on a loaded machine.
  */
 export const FLEET_TRIAL_LEASE_MS = 1000;
+
+/** Fleet: dispose() of a circuit whose Redis is down returns within this many milliseconds. */
+export const DISPOSE_MAX_MS = 100;
