@@ -1,7 +1,8 @@
-import { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { CircuitKeys } from './circuit-keys.ts';
 import { LuaScript } from './lua-script.ts';
 import { describeRedisError } from './redis-url.ts';
+import { createRedisClient, parseRedisTarget } from './redis-target.ts';
 import {
   FAILURE_SCRIPT,
   READ_SCRIPT,
@@ -74,8 +75,8 @@ export function acquireConnection(options: ConnectionOptions): RedisConnection {
 export class RedisConnection {
   readonly #options: ConnectionOptions;
   readonly #onEmpty: () => void;
-  readonly #command: Redis;
-  readonly #subscriber: Redis;
+  readonly #command: Redis | Cluster;
+  readonly #subscriber: Redis | Cluster;
   readonly #members = new Set<ConnectionMember>();
   /** Members told `up` since the connection last came up. */
   readonly #upMembers = new Set<ConnectionMember>();
@@ -103,10 +104,21 @@ export class RedisConnection {
       autoResubscribe: false, // #sync subscribes, then reads the state it may have missed
       // Keep trying in the background, at most a second apart, so the shared state resumes soon.
       retryStrategy: (attempt: number) => Math.min(50 * attempt, 1000),
+      // A master demoted to replica answers READONLY: reconnect, so Sentinel can name the new one.
+      reconnectOnError: (error: Error) => error.message.startsWith('READONLY'),
     };
-    this.#command = new Redis(options.url, { ...common, commandTimeout: options.redisTimeoutMs });
+    const target = parseRedisTarget(options.url);
+    // Named, so CLIENT LIST on a server shows which connections are the fleet's.
+    this.#command = createRedisClient(target, {
+      ...common,
+      commandTimeout: options.redisTimeoutMs,
+      connectionName: 'shared-circuit:commands',
+    });
     // No command timeout here: a subscribed connection waits for messages by design.
-    this.#subscriber = new Redis(options.url, common);
+    this.#subscriber = createRedisClient(target, {
+      ...common,
+      connectionName: 'shared-circuit:transitions',
+    });
     for (const redis of [this.#command, this.#subscriber]) {
       // A listener is required: without one ioredis prints every reconnection error.
       redis.on('error', (error: unknown) => {
@@ -328,7 +340,7 @@ function isDroppedConnection(error: unknown): boolean {
 }
 
 /** Disconnects now (QUIT would wait for a Redis that may be gone); waits for an open socket to close. */
-async function disconnect(redis: Redis): Promise<void> {
+async function disconnect(redis: Redis | Cluster): Promise<void> {
   const open = redis.status === 'ready' || redis.status === 'connect';
   const ended = new Promise<void>((resolve) => redis.once('end', () => resolve()));
   redis.disconnect();

@@ -1,13 +1,19 @@
 import type { BreakerLibrary, BreakerSettings } from '../breakers/breaker.ts';
 import { cockatiel } from '../breakers/cockatiel.ts';
-import { checkRedisUrl, isRedisUrlError, redisUrlFromEnv } from './redis-url.ts';
+import { isRedisUrlError, redisUrlFromEnv } from './redis-url.ts';
+import { parseRedisTarget } from './redis-target.ts';
 
 export interface SharedCircuitOptions extends BreakerSettings {
   /** The circuit's name, part of its Redis keys: processes that share a name share the circuit. Required. */
   name: string;
   /** Prefix of every key, one per fleet or per test. Default `circuit`. */
   namespace?: string;
-  /** Default: the REDIS_URL environment variable, else `redis://127.0.0.1:6379`. */
+  /**
+   * One Redis server `redis[s]://[user:password@]host[:port][/db]`, a cluster
+   * `redis-cluster://[user:password@]host:port[,host:port...]`, or a master found through Sentinel
+   * `redis-sentinel://[user:password@]host:port[,host:port...]/<master>[?db=N]`.
+   * Default: the REDIS_URL environment variable, else `redis://127.0.0.1:6379`.
+   */
   redisUrl?: string;
   /**
    * How long the trial call may run before the fleet presumes its process dead and lets another
@@ -65,7 +71,8 @@ export function resolveOptions(options: SharedCircuitOptions): ResolvedOptions {
   const resetTimeoutMs = positive('resetTimeoutMs', options.resetTimeoutMs);
   let redisUrl: string;
   try {
-    redisUrl = checkRedisUrl(options.redisUrl ?? redisUrlFromEnv());
+    redisUrl = options.redisUrl ?? redisUrlFromEnv();
+    parseRedisTarget(redisUrl);
   } catch (error) {
     if (isRedisUrlError(error)) throw new FleetOptionsError(error.message);
     throw error;

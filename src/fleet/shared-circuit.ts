@@ -9,7 +9,8 @@ import {
 import { circuitKeys } from './circuit-keys.ts';
 import { LocalFallback } from './local-fallback.ts';
 import { RedisLink, type Transition } from './redis-link.ts';
-import { redactUrl, redisDb } from './redis-url.ts';
+import { redactUrl } from './redis-url.ts';
+import { parseRedisTarget } from './redis-target.ts';
 import {
   resolveOptions,
   type ResolvedOptions,
@@ -60,7 +61,7 @@ export class SharedCircuit implements Breaker {
     this.#link = new RedisLink(
       {
         url: redisUrl,
-        keys: circuitKeys(namespace, name, redisDb(redisUrl)),
+        keys: circuitKeys(namespace, name, parseRedisTarget(redisUrl).db),
         resetTimeoutMs,
         redisTimeoutMs,
         connectTimeoutMs,
