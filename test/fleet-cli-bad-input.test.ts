@@ -12,6 +12,8 @@ const cases: [string[], RegExp][] = [
   [['--interval', 'fast'], /^--interval must be a number > 0, got "fast"$/],
   [['--down', '-1'], /^--down must be a number > 0, got "-1"$/],
   [['--failures'], /^--failures needs a value; valid options:/],
+  [['--chaos', '--mode', 'shared'], /^--chaos runs its own schedule in shared mode: drop --mode$/],
+  [['--chaos', '--down', '5'], /^--chaos runs its own schedule in shared mode: drop --down$/],
 ];
 
 for (const [args, message] of cases) {
@@ -33,6 +35,7 @@ test('fleet options: no arguments give the documented defaults', () => {
     upMs: 2000,
     intervalMs: 100,
     requestTimeoutMs: 1000,
+    chaos: false,
     json: false,
     help: false,
   });

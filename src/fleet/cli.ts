@@ -4,6 +4,7 @@
  */
 import { isMain, runMain } from '../cli/main-guard.ts';
 import { UsageError } from '../cli/usage-error.ts';
+import { chaosMain } from '../fleet-demo/chaos.ts';
 import { fleetReport } from './fleet-figures.ts';
 import { FLEET_USAGE, parseFleetOptions, type FleetCliOptions } from './fleet-options.ts';
 import { formatFleetReport } from './fleet-report.ts';
@@ -27,6 +28,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     return 0;
   }
   const redisUrl = redisUrlFromEnv();
+  if (options.chaos) return chaosMain({ ...options, redisUrl });
   const { modes, skipped } = await chooseModes(options, redisUrl);
   const settings = { ...options, redisUrl };
   const runs: ModeRun[] = [];

@@ -20,6 +20,8 @@ export interface FleetCliOptions {
   intervalMs: number;
   /** A call with no answer after this long fails. Default 1000 ms. */
   requestTimeoutMs: number;
+  /** Run the chaos schedule (src/fleet-demo/chaos-schedule.ts) instead of the two modes. */
+  chaos: boolean;
   json: boolean;
   help: boolean;
 }
@@ -44,6 +46,12 @@ Options:
   --up <s>               seconds the server is up before the outage (default 2)
   --interval <ms>        milliseconds between a worker's calls (default 100)
   --request-timeout <ms> a call with no answer after this long fails (default 1000)
+  --chaos                shared mode only, under faults: a fault proxy between each worker and
+                         Redis adds latency, blackholes, cuts workers off and resets
+                         connections, and the circuit's key is deleted, while the server dies
+                         and recovers twice (about 30 s); prints the invariants and exits 1
+                         if one failed (REDIS_URL must be on this machine; not with --mode,
+                         --down, --up)
   --json                 print the figures as one JSON document on stdout
   --help                 show this help
 
@@ -51,7 +59,7 @@ Environment:
   REDIS_URL              Redis for --mode shared (default redis://127.0.0.1:6379)`;
 
 const VALID =
-  '--workers <n>, --mode shared|local, --failures <n>, --reset-timeout <s>, --down <s>, --up <s>, --interval <ms>, --request-timeout <ms>, --json, --help';
+  '--workers <n>, --mode shared|local, --failures <n>, --reset-timeout <s>, --down <s>, --up <s>, --interval <ms>, --request-timeout <ms>, --chaos, --json, --help';
 
 /** Reads `npm run fleet` options; bad input throws UsageError naming the option and its valid form. */
 export function parseFleetOptions(argv: readonly string[]): FleetCliOptions {
@@ -66,11 +74,18 @@ export function parseFleetOptions(argv: readonly string[]): FleetCliOptions {
       up: { type: 'string' },
       interval: { type: 'string' },
       'request-timeout': { type: 'string' },
+      chaos: { type: 'boolean' },
       json: { type: 'boolean' },
       help: { type: 'boolean' },
     },
     VALID,
   );
+  const chaos = values.chaos ?? false;
+  for (const option of ['mode', 'down', 'up'] as const) {
+    if (chaos && values[option] !== undefined) {
+      throw new UsageError(`--chaos runs its own schedule in shared mode: drop --${option}`);
+    }
+  }
   const workers = values.workers === undefined ? 4 : parseWhole('--workers', values.workers);
   if (workers > MAX_WORKERS) {
     throw new UsageError(
@@ -90,6 +105,7 @@ export function parseFleetOptions(argv: readonly string[]): FleetCliOptions {
     upMs: seconds('--up', values.up, 2000),
     intervalMs: ms('--interval', values.interval, 100),
     requestTimeoutMs: ms('--request-timeout', values['request-timeout'], 1000),
+    chaos,
     json: values.json ?? false,
     help: values.help ?? false,
   };

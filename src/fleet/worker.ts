@@ -87,19 +87,31 @@ async function callOnce(): Promise<void> {
   // a call that saw "open" before it started may find, at Redis, that another worker's trial
   // already closed the circuit, and then runs as an ordinary call.
   let trial = false;
-  const record = (outcome: CallRecord['outcome']) =>
-    calls.push({ at, outcome, trial: trial && outcome !== 'rejected' });
+  let thrown: { error: unknown } | undefined;
+  const record = (outcome: CallRecord['outcome'], foreign = false) =>
+    calls.push({
+      at,
+      outcome,
+      trial: trial && outcome !== 'rejected',
+      ...(foreign && { foreign }),
+    });
   try {
-    await breaker.execute(() => {
+    await breaker.execute(async () => {
       trial = breaker.state !== 'closed';
-      return fetchGreeting(config.serverUrl, {
-        timeoutMs: config.requestTimeoutMs,
-        client: `worker-${config.index}`,
-      });
+      try {
+        return await fetchGreeting(config.serverUrl, {
+          timeoutMs: config.requestTimeoutMs,
+          client: `worker-${config.index}`,
+        });
+      } catch (error) {
+        thrown = { error };
+        throw error;
+      }
     });
     record('success');
   } catch (error) {
-    record(isCircuitOpenError(error) ? 'rejected' : 'failure');
+    if (isCircuitOpenError(error)) record('rejected');
+    else record('failure', thrown?.error !== error);
   }
 }
 
