@@ -172,7 +172,8 @@ export class SharedCircuit implements Breaker {
     }
     // Renew the lease while the trial runs, so a slow trial never lets a second one start; a
     // process that dies stops renewing, and the lease frees the trial for another process.
-    const renewal = setInterval(() => void this.#link.run('renew', [leaseMs, token]), leaseMs / 3);
+    const every = Math.max(leaseMs / 3, 10);
+    const renewal = setInterval(() => void this.#link.run('renew', [leaseMs, token]), every);
     renewal.unref();
     try {
       let value: T;
