@@ -121,3 +121,45 @@ test('when a real outage starts on an open circuit, the local breaker keeps it o
   assert.equal(circuit.state, 'closed');
   assert.equal(lines.length, 1, JSON.stringify(lines));
 });
+
+test('a process cut off from Redis runs its local breaker from the shared view (open stays open) while the rest of the fleet stays shared', async (t) => {
+  const redis = await privateRedis(t);
+  const cut = await proxiedRedis(t, redis.url);
+  const kept = await proxiedRedis(t, redis.url);
+  const options = {
+    name: 'fx',
+    namespace: uniqueNamespace('cut-off'),
+    failures: 1,
+    resetTimeoutMs: 60_000,
+    redisTimeoutMs: REDIS_TIMEOUT_MS,
+  };
+  const lines: string[] = [];
+  const isolated = await connectedCircuit(t, {
+    ...options,
+    redisUrl: cut.url,
+    log: (line) => lines.push(line),
+  });
+  const rest = await connectedCircuit(t, { ...options, redisUrl: kept.url });
+  await assert.rejects(rest.execute(() => Promise.reject(new Error('dependency down'))));
+  await waitUntil('the process to be cut off sees the circuit open', () => {
+    return isolated.state === 'open';
+  });
+
+  cut.proxy.fault = { kind: 'refuse' };
+  await waitUntil('the cut-off process is on its local breaker', () => isolated.mode === 'local');
+  let reached = 0;
+  await assert.rejects(
+    isolated.execute(async () => (reached += 1)),
+    /circuit is open/,
+  );
+  assert.equal(reached, 0, 'the open circuit stayed open on the local breaker');
+  assert.equal(rest.mode, 'shared');
+  assert.equal(rest.state, 'open');
+
+  cut.proxy.fault = { kind: 'none' };
+  await waitUntil('the cut-off process is back on the shared state', () => {
+    return isolated.mode === 'shared';
+  });
+  assert.equal(isolated.state, 'open');
+  assert.equal(lines.length, 2, JSON.stringify(lines));
+});
