@@ -3,7 +3,7 @@ import { test, type TestContext } from 'node:test';
 import { circuitKeys } from '../src/fleet/circuit-keys.ts';
 import { parseSnapshot, type Snapshot } from '../src/fleet/snapshot.ts';
 import { connectedCircuit, inspector, redisUrl, uniqueNamespace } from './helpers/redis.ts';
-import { waitUntil } from './helpers/timing.ts';
+import { FLEET_DEADLINE_MS, waitUntil } from './helpers/timing.ts';
 
 const CLIENTS = 8;
 
@@ -12,8 +12,12 @@ async function fleetOfEight(t: TestContext, failures: number) {
   const url = await redisUrl(t);
   const namespace = uniqueNamespace('open-once');
   const options = { name: 'payments', namespace, redisUrl: url, failures, resetTimeoutMs: 60_000 };
+  // A connect timeout of its own gives each client its own connection pair (circuits of a process
+  // share one only when their options match), as eight processes would have.
   const clients = await Promise.all(
-    Array.from({ length: CLIENTS }, () => connectedCircuit(t, options)),
+    Array.from({ length: CLIENTS }, (_, index) =>
+      connectedCircuit(t, { ...options, connectTimeoutMs: FLEET_DEADLINE_MS + index }),
+    ),
   );
   const keys = circuitKeys(namespace, 'payments');
   const published: Snapshot[] = [];

@@ -9,13 +9,25 @@ import { waitUntil } from './helpers/timing.ts';
 const THRESHOLD = 3;
 const CALLS = 20;
 
-/** Ways production loses the circuit's key. Eviction under maxmemory is one more DEL to the fleet. */
+/** Ways production loses the circuit's key. */
 const LOSSES: Record<string, (redis: Redis, keys: CircuitKeys) => Promise<unknown>> = {
   DEL: (redis, keys) => redis.del(keys.state),
   FLUSHALL: (redis) => redis.flushall(),
   'its expiry': async (redis, keys) => {
     await redis.pexpire(keys.state, 1);
     await waitUntil('the key expired', async () => (await redis.exists(keys.state)) === 0);
+  },
+  // volatile-ttl evicts keys with a TTL, the circuit's among them, and never the filler (no TTL).
+  'eviction under maxmemory': async (redis, keys) => {
+    const used = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1]);
+    await redis.config('SET', 'maxmemory-policy', 'volatile-ttl');
+    await redis.config('SET', 'maxmemory', String(used + 256 * 1024));
+    const filler = 'x'.repeat(10_000);
+    for (let i = 0; i < 100 && (await redis.exists(keys.state)) === 1; i += 1) {
+      await redis.set(`filler:${i}`, filler).catch(() => {}); // OOM once nothing is left to evict
+    }
+    assert.equal(await redis.exists(keys.state), 0, 'the circuit was evicted');
+    await redis.config('SET', 'maxmemory', '0');
   },
 };
 
