@@ -27,6 +27,10 @@ const UNWRITABLE: Record<
   },
 };
 
+async function connectionsReceived(redis: Redis): Promise<number> {
+  return Number(/total_connections_received:(\d+)/.exec(await redis.info('stats'))?.[1]);
+}
+
 for (const [what, { start, end }] of Object.entries(UNWRITABLE)) {
   test(`${what} is one outage with one log line, not a flapping one`, async (t) => {
     const redis = await privateRedis(t);
@@ -41,6 +45,7 @@ for (const [what, { start, end }] of Object.entries(UNWRITABLE)) {
       log: (line) => lines.push(line),
     });
     await start(admin);
+    const connectionsBefore = await connectionsReceived(admin);
     const modes = new Set<string>();
     let reached = 0;
     const watchUntil = performance.now() + WATCH_MS;
@@ -55,6 +60,11 @@ for (const [what, { start, end }] of Object.entries(UNWRITABLE)) {
       await sleep(50);
     }
     assert.deepEqual([...modes], ['local'], 'on the local breaker throughout');
+    assert.equal(
+      await connectionsReceived(admin),
+      connectionsBefore,
+      'no reconnection churn while Redis refuses writes',
+    );
     assert.equal(lines.length, 1, JSON.stringify(lines));
     assert.match(lines[0] ?? '', /unreachable/);
     assert.equal(reached, 1 + 3, 'the call that found Redis unwritable, then one local threshold');

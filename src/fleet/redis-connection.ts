@@ -2,7 +2,7 @@ import type { Cluster, Redis } from 'ioredis';
 import type { CircuitKeys } from './circuit-keys.ts';
 import { LuaScript } from './lua-script.ts';
 import { describeRedisError } from './redis-url.ts';
-import { createRedisClient, parseRedisTarget } from './redis-target.ts';
+import { createRedisClient, parseRedisTarget, type ClientOptions } from './redis-target.ts';
 import {
   FAILURE_SCRIPT,
   READ_SCRIPT,
@@ -96,7 +96,18 @@ export class RedisConnection {
     this.#options = options;
     this.#onEmpty = onEmpty;
     this.#settled = this.#newSettled();
-    const common = {
+    const target = parseRedisTarget(options.url);
+    // Through Sentinel, a master demoted to replica answers READONLY: reconnect, so Sentinel names
+    // the new one (in case the failover detector missed the switch); at most once per resume
+    // period, or a replica that stays read-only would be reconnected to on every command.
+    let readonlyReconnectAt = Number.NEGATIVE_INFINITY;
+    const reconnectOnError = (error: Error) => {
+      if (!error.message.startsWith('READONLY')) return false;
+      if (performance.now() - readonlyReconnectAt < RESUME_EVERY_MS) return false;
+      readonlyReconnectAt = performance.now();
+      return true;
+    };
+    const common: ClientOptions = {
       connectTimeout: options.connectTimeoutMs,
       // Fail at once while disconnected instead of queueing: run() waits for a blip itself.
       enableOfflineQueue: false,
@@ -104,10 +115,8 @@ export class RedisConnection {
       autoResubscribe: false, // #sync subscribes, then reads the state it may have missed
       // Keep trying in the background, at most a second apart, so the shared state resumes soon.
       retryStrategy: (attempt: number) => Math.min(50 * attempt, 1000),
-      // A master demoted to replica answers READONLY: reconnect, so Sentinel can name the new one.
-      reconnectOnError: (error: Error) => error.message.startsWith('READONLY'),
+      ...(target.kind === 'sentinel' ? { reconnectOnError } : {}),
     };
-    const target = parseRedisTarget(options.url);
     // Named, so CLIENT LIST on a server shows which connections are the fleet's.
     this.#command = createRedisClient(target, {
       ...common,
