@@ -16,11 +16,16 @@ export interface SharedCircuitOptions extends BreakerSettings {
    */
   redisUrl?: string;
   /**
-   * How long the trial call may run before the fleet presumes its process dead and lets another
-   * process start a trial. Default: the reset timeout.
+   * The trial's lease: its process renews it every third of it while the trial runs, so a slow trial
+   * stays the only one; a process that stops renewing (dead, cut off) frees the trial after it.
+   * Default: the reset timeout.
    */
   trialLeaseMs?: number;
-  /** A Redis command slower than this counts as Redis unreachable. Default 500 ms. */
+  /**
+   * A Redis command slower than this, or a dropped connection not back within it, counts as Redis
+   * unreachable; a connection back sooner is no outage at all (no log line, no local breaker).
+   * Default 500 ms.
+   */
   redisTimeoutMs?: number;
   /**
    * How long the first connection may take before the circuit starts on its local breaker (calls
