@@ -15,6 +15,9 @@ import { waitUntil } from './helpers/timing.ts';
 /** Redis timeout of these tests: a reconnection (about 50 ms) fits well inside it. */
 const REDIS_TIMEOUT_MS = 2000;
 
+/** Each way: the failure reaches Redis this late, and its reply is dropped before it gets back. */
+const LOST_REPLY_LATENCY_MS = 400;
+
 /** Every mode the circuit is seen in, sampled every 5 ms until the test ends. */
 function watchModes(t: { after(fn: () => void): void }, circuit: SharedCircuit): Set<string> {
   const seen = new Set<string>([circuit.mode]);
@@ -162,4 +165,41 @@ test('a process cut off from Redis runs its local breaker from the shared view (
   });
   assert.equal(isolated.state, 'open');
   assert.equal(lines.length, 2, JSON.stringify(lines));
+});
+
+test('a failure whose reply is lost with a dropped connection is sent again after the reconnection and counted once', async (t) => {
+  const redis = await privateRedis(t);
+  const { proxy, url } = await proxiedRedis(t, redis.url);
+  const namespace = uniqueNamespace('lost-reply');
+  const circuit = await connectedCircuit(t, {
+    name: 'ads',
+    namespace,
+    redisUrl: url,
+    failures: 3,
+    resetTimeoutMs: 60_000,
+    redisTimeoutMs: REDIS_TIMEOUT_MS,
+  });
+  const admin = inspector(t, redis.url);
+  const state = circuitKeys(namespace, 'ads').state;
+  const scriptRuns = async () =>
+    Number(/cmdstat_evalsha:calls=(\d+)/.exec(await admin.info('commandstats'))?.[1] ?? 0);
+  const runsBefore = await scriptRuns();
+
+  // Slow both ways: the failure reaches Redis, and its reply is still on the way back...
+  proxy.fault = { kind: 'latency', ms: LOST_REPLY_LATENCY_MS };
+  const failing = circuit.execute(() => Promise.reject(new Error('dependency down')));
+  await waitUntil('Redis counted the failure', async () => {
+    return (await admin.hget(state, 'failures')) === '1';
+  });
+  // ...when the connection drops.
+  proxy.fault = { kind: 'none' };
+  proxy.resetConnections();
+  await assert.rejects(failing, /dependency down/);
+
+  assert.ok(
+    (await scriptRuns()) - runsBefore >= 3,
+    'the failure, the resync read, the failure again',
+  );
+  assert.equal(await admin.hget(state, 'failures'), '1', 'counted once');
+  assert.equal(circuit.mode, 'shared');
 });

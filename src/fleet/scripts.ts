@@ -88,25 +88,43 @@ return cjson.encode(snapshot(load(now), now, tonumber(ARGV[2])))
 `;
 
 /**
- * ARGV: channel, reset timeout ms, failure threshold, trial token ('' for an ordinary call).
- * Closed: count the failure, open at the threshold. Half-open: a failed trial opens the circuit
- * for another full reset timeout. Anything else is a call that started before the circuit opened
- * and failed after: it changes nothing, so the count never passes the threshold.
+ * ARGV: channel, reset timeout ms, failure threshold, trial token ('' for an ordinary call), the
+ * failure's id. Closed: count the failure, open at the threshold. Half-open: a failed trial opens
+ * the circuit for another full reset timeout. Anything else is a call that started before the
+ * circuit opened and failed after: it changes nothing, so the count never passes the threshold.
+ * The ids of the last 16 failures counted are kept, so a failure sent again after its reply was
+ * lost with a dropped connection counts once.
  */
 export const FAILURE_SCRIPT = `${PRELUDE}
 local now, reset_ms, threshold, token = now_ms(), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+local id = ARGV[5]
 local c = load(now)
+local recent = redis.call('HGET', KEYS[1], 'recent') or ''
+if string.find(recent, id, 1, true) then
+  return cjson.encode(snapshot(c, now, reset_ms))
+end
+local function counted()
+  local ids = id
+  local kept = 1
+  for other in string.gmatch(recent, '[^,]+') do
+    if kept == 16 then break end
+    ids = ids .. ',' .. other
+    kept = kept + 1
+  end
+  redis.call('HSET', KEYS[1], 'recent', ids)
+  return commit(c, now, reset_ms)
+end
 if c.state == 'closed' then
   c.failures = c.failures + 1
   if c.failures >= threshold then open(c, now) end
-  return commit(c, now, reset_ms)
+  return counted()
 end
 if c.state == 'half-open' and token ~= '' then
   local holder = redis.call('GET', KEYS[2])
   -- An expired lease still counts: nobody else has started a trial since.
   if holder == token or holder == false then
     open(c, now)
-    return commit(c, now, reset_ms)
+    return counted()
   end
 end
 return cjson.encode(snapshot(c, now, reset_ms))

@@ -138,7 +138,9 @@ export class SharedCircuit implements Breaker {
     try {
       value = await action();
     } catch (error) {
-      if (this.#options.isFailure(error)) await this.#run('failure', [this.#options.failures, '']);
+      if (this.#options.isFailure(error)) {
+        await this.#run('failure', [this.#options.failures, '', randomUUID()]);
+      }
       throw error;
     }
     // Reset the fleet's count of consecutive failures, without making the caller wait for it;
@@ -182,7 +184,7 @@ export class SharedCircuit implements Breaker {
       } catch (error) {
         // An error that is not a failure still shows the dependency answering: it ends the trial well.
         if (this.#options.isFailure(error)) {
-          await this.#run('failure', [this.#options.failures, token]);
+          await this.#run('failure', [this.#options.failures, token, randomUUID()]);
         } else {
           await this.#run('success', [token]);
         }
