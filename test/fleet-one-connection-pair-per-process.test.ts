@@ -62,3 +62,18 @@ test('dispose() returns quickly when Redis is down', async (t) => {
   const took = performance.now() - started;
   assert.ok(took < DISPOSE_MAX_MS, `dispose() took ${Math.round(took)} ms`);
 });
+
+test('a disposed circuit stops listening to its channel while others of the process go on', async (t) => {
+  const redis = await privateRedis(t);
+  const admin = inspector(t, redis.url);
+  const namespace = uniqueNamespace('unsubscribe');
+  const options = { namespace, redisUrl: redis.url, failures: 3, resetTimeoutMs: 60_000 };
+  const kept = await connectedCircuit(t, { ...options, name: 'kept' });
+  const channels = async () => (await admin.pubsub('CHANNELS', `${namespace}:*`)).length;
+  for (let i = 0; i < 5; i += 1) {
+    const passing = await connectedCircuit(t, { ...options, name: `passing-${i}` });
+    await passing.dispose();
+  }
+  await waitUntil('only the kept circuit is subscribed', async () => (await channels()) === 1);
+  assert.equal(kept.mode, 'shared');
+});

@@ -171,7 +171,15 @@ export class RedisConnection {
   async remove(member: ConnectionMember): Promise<void> {
     this.#members.delete(member);
     this.#upMembers.delete(member);
-    if (this.#members.size > 0) return;
+    if (this.#members.size > 0) {
+      // A process that makes and disposes circuits as it goes must not pile up subscriptions.
+      const channel = member.keys.channel;
+      const stillHeard = [...this.#members].some((other) => other.keys.channel === channel);
+      if (!stillHeard && this.#subscribed.delete(channel)) {
+        await this.#subscriber.unsubscribe(channel).catch(() => {});
+      }
+      return;
+    }
     this.#onEmpty();
     await this.#close();
   }
