@@ -11,6 +11,7 @@ export const LAYERS = {
   '.': 0, // src/input-error.ts
   statistics: 0,
   http: 1,
+  faults: 1,
   server: 2,
   breakers: 3,
   fleet: 4,

@@ -13,6 +13,8 @@ const cases: [string[], RegExp][] = [
   [['--down', '-1'], /^--down must be a number > 0, got "-1"$/],
   [['--failures'], /^--failures needs a value; valid options:/],
   [['--metrics-port', '-1'], /^--metrics-port must be a whole number from 0 to 65535, got "-1"$/],
+  [['--chaos', '--mode', 'shared'], /^--chaos runs its own schedule in shared mode: drop --mode$/],
+  [['--chaos', '--down', '5'], /^--chaos runs its own schedule in shared mode: drop --down$/],
 ];
 
 for (const [args, message] of cases) {
@@ -35,6 +37,7 @@ test('fleet options: no arguments give the documented defaults', () => {
     intervalMs: 100,
     requestTimeoutMs: 1000,
     metricsPort: undefined,
+    chaos: false,
     json: false,
     help: false,
   });

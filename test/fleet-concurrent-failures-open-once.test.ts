@@ -3,7 +3,7 @@ import { test, type TestContext } from 'node:test';
 import { circuitKeys } from '../src/fleet/circuit-keys.ts';
 import { parseSnapshot, type Snapshot } from '../src/fleet/snapshot.ts';
 import { connectedCircuit, inspector, redisUrl, uniqueNamespace } from './helpers/redis.ts';
-import { waitUntil } from './helpers/timing.ts';
+import { FLEET_DEADLINE_MS, waitUntil } from './helpers/timing.ts';
 
 const CLIENTS = 8;
 
@@ -12,8 +12,12 @@ async function fleetOfEight(t: TestContext, failures: number) {
   const url = await redisUrl(t);
   const namespace = uniqueNamespace('open-once');
   const options = { name: 'payments', namespace, redisUrl: url, failures, resetTimeoutMs: 60_000 };
+  // A connect timeout of its own gives each client its own connection pair (circuits of a process
+  // share one only when their options match), as eight processes would have.
   const clients = await Promise.all(
-    Array.from({ length: CLIENTS }, () => connectedCircuit(t, options)),
+    Array.from({ length: CLIENTS }, (_, index) =>
+      connectedCircuit(t, { ...options, connectTimeoutMs: FLEET_DEADLINE_MS + index }),
+    ),
   );
   const keys = circuitKeys(namespace, 'payments');
   const published: Snapshot[] = [];
@@ -23,6 +27,13 @@ async function fleetOfEight(t: TestContext, failures: number) {
     published.push(parseSnapshot(message));
   });
   return { clients, keys, redis: inspector(t, url), published };
+}
+
+/** Each change has a version above the one before, so every process keeps the latest. */
+function assertIncreasing(published: readonly Snapshot[]): void {
+  published.forEach((snapshot, index) => {
+    if (index > 0) assert.ok(snapshot.version > published[index - 1]!.version, 'versions increase');
+  });
 }
 
 async function failAllAtOnce(
@@ -44,8 +55,9 @@ test('eight clients failing at once with a threshold of eight open the circuit e
   const stored = await redis.hgetall(keys.state);
   assert.equal(stored['state'], 'open');
   assert.equal(stored['failures'], String(CLIENTS));
-  assert.equal(stored['version'], String(CLIENTS), 'one change per failure, none after');
   await waitUntil('every change is published', () => published.length === CLIENTS);
+  assert.equal(stored['version'], String(published.at(-1)?.version), 'one change per failure');
+  assertIncreasing(published);
   assert.equal(published.filter((snapshot) => snapshot.state === 'open').length, 1, 'opened once');
   await waitUntil('every client sees the circuit open', () =>
     clients.every((client) => client.state === 'open'),
@@ -58,8 +70,13 @@ test('eight clients failing at once with a threshold of three open it once and t
   const stored = await redis.hgetall(keys.state);
   assert.equal(stored['state'], 'open');
   assert.equal(stored['failures'], '3');
-  assert.equal(stored['version'], '3', 'the five failures after the opening changed nothing');
   await waitUntil('every change is published', () => published.length === 3);
+  assert.equal(
+    stored['version'],
+    String(published.at(-1)?.version),
+    'the five failures after the opening changed nothing',
+  );
+  assertIncreasing(published);
   assert.deepEqual(
     published.map((snapshot) => snapshot.state),
     ['closed', 'closed', 'open'],

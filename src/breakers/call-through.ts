@@ -16,6 +16,11 @@ export interface CallResult {
   trial: boolean;
   /** Why it failed or was rejected, one line. */
   error?: string;
+  /**
+   * The caller saw an error that neither the action threw nor the library's refusal is: the
+   * breaker itself failed (a shared circuit letting a Redis error through, say).
+   */
+  foreign?: true;
 }
 
 /**
@@ -28,18 +33,27 @@ export async function callThrough(
   isFailure?: (error: unknown) => boolean,
 ): Promise<CallResult> {
   let trial = false;
+  let thrown: { error: unknown } | undefined;
   try {
-    await breaker.execute(() => {
+    await breaker.execute(async () => {
       trial = breaker.state !== 'closed';
-      return action();
+      try {
+        return await action();
+      } catch (error) {
+        thrown = { error };
+        throw error;
+      }
     });
     return { outcome: 'success', trial };
   } catch (error) {
-    const outcome: CallOutcome = isCircuitOpenError(error)
+    const rejected = isCircuitOpenError(error);
+    const outcome: CallOutcome = rejected
       ? 'rejected'
       : isFailure && !isFailure(error)
         ? 'ignored'
         : 'failure';
-    return { outcome, trial, error: error instanceof Error ? error.message : String(error) };
+    const message = error instanceof Error ? error.message : String(error);
+    const foreign = !rejected && thrown?.error !== error;
+    return { outcome, trial, error: message, ...(foreign && { foreign }) };
   }
 }

@@ -22,6 +22,8 @@ export interface FleetCliOptions {
   requestTimeoutMs: number;
   /** Serve the shared circuits' Prometheus metrics on this port (0: a free one). Default: not served. */
   metricsPort: number | undefined;
+  /** Run the chaos schedule (src/fleet-demo/chaos-schedule.ts) instead of the two modes. */
+  chaos: boolean;
   json: boolean;
   help: boolean;
 }
@@ -59,6 +61,14 @@ with a warning when Redis is unreachable)`,
       help: `serve the workers' shared-circuit metrics at http://127.0.0.1:<n>/metrics
 while the run lasts, 0 for a free port (default: not served)`,
     },
+    chaos: {
+      help: `shared mode only, under faults: a fault proxy between each worker and
+Redis adds latency, blackholes, cuts workers off and resets
+connections, and the circuit's key is deleted, while the server dies
+and recovers twice (about 30 s); prints the invariants and exits 1
+if one failed (REDIS_URL must be on this machine; not with --mode,
+--down, --up)`,
+    },
     json: { help: 'print the figures as one JSON document on stdout' },
     help: { help: 'show this help' },
   },
@@ -72,6 +82,12 @@ export const FLEET_USAGE = FLEET_COMMAND.help;
 /** Reads `npm run fleet` options; bad input throws UsageError naming the option and its valid form. */
 export function parseFleetOptions(argv: readonly string[]): FleetCliOptions {
   const values = FLEET_COMMAND.parse(argv);
+  const chaos = values.chaos ?? false;
+  for (const option of ['mode', 'down', 'up'] as const) {
+    if (chaos && values[option] !== undefined) {
+      throw new UsageError(`--chaos runs its own schedule in shared mode: drop --${option}`);
+    }
+  }
   const workers = values.workers === undefined ? 4 : parseWhole('--workers', values.workers);
   if (workers > MAX_WORKERS) {
     throw new UsageError(
@@ -95,6 +111,7 @@ export function parseFleetOptions(argv: readonly string[]): FleetCliOptions {
       values['metrics-port'] === undefined
         ? undefined
         : parsePort(values['metrics-port'], '--metrics-port'),
+    chaos,
     json: values.json ?? false,
     help: values.help ?? false,
   };

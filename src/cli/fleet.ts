@@ -4,6 +4,7 @@
  */
 import { isMain, runMain } from './main-guard.ts';
 import { UsageError } from './usage-error.ts';
+import { chaosMain } from './fleet-chaos.ts';
 import { serveFleetMetrics } from '../fleet-demo/fleet-metrics.ts';
 import { fleetReport } from '../fleet-demo/figures.ts';
 import { FLEET_COMMAND, parseFleetOptions, type FleetCliOptions } from './fleet-options.ts';
@@ -25,6 +26,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   const options = parseFleetOptions(argv);
   if (options.help) return FLEET_COMMAND.printHelp();
   const redisUrl = redisUrlFromEnv();
+  if (options.chaos) return chaosMain({ ...options, redisUrl });
   const { modes, skipped } = await chooseModes(options, redisUrl);
   const metrics =
     options.metricsPort === undefined ? undefined : await serveFleetMetrics(options.metricsPort);

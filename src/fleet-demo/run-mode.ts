@@ -4,12 +4,13 @@ import { Redis } from 'ioredis';
 import { ServerSwitch } from '../server/server-switch.ts';
 import type { SharedCircuitEvent } from '../fleet/events.ts';
 import { circuitKeys } from '../fleet/circuit-keys.ts';
-import { WorkerProcess } from './worker-process.ts';
+import { allClosedSince, stopWorkers, WorkerProcess } from './worker-process.ts';
 import {
   epochNow,
   type WorkerCall,
   type FleetMode,
   type TransitionRecord,
+  type WorkerConfig,
 } from './worker-protocol.ts';
 
 /** The demo's schedule and breaker settings; fleet-options.ts documents the defaults. */
@@ -43,7 +44,8 @@ export interface ModeRun {
   workers: WorkerRun[];
 }
 
-const CIRCUIT = 'mock-server';
+/** The demo's one circuit, shared by name in shared mode. */
+export const CIRCUIT = 'mock-server';
 
 /**
  * Runs the schedule once: the mock server up, down for `downMs`, up again until every worker's
@@ -56,20 +58,15 @@ export async function runMode(mode: FleetMode, options: FleetRunOptions): Promis
   const workers = Array.from(
     { length: options.workers },
     (_, i) =>
-      new WorkerProcess({
-        index: i + 1,
-        mode,
-        serverUrl: server.url,
-        redisUrl: options.redisUrl,
-        namespace,
-        circuit: CIRCUIT,
-        failures: options.failures,
-        resetTimeoutMs: options.resetTimeoutMs,
-        intervalMs: options.intervalMs,
-        offsetMs: (i * options.intervalMs) / options.workers,
-        requestTimeoutMs: options.requestTimeoutMs,
-        events: options.onCircuitEvent !== undefined,
-      }),
+      new WorkerProcess(
+        workerConfig(i + 1, options, {
+          mode,
+          serverUrl: server.url,
+          redisUrl: options.redisUrl,
+          namespace,
+          events: options.onCircuitEvent !== undefined,
+        }),
+      ),
   );
   workers.forEach((worker, i) => worker.onEvent((event) => options.onCircuitEvent?.(i + 1, event)));
   try {
@@ -88,13 +85,12 @@ export async function runMode(mode: FleetMode, options: FleetRunOptions): Promis
     await allClosedSince(workers, upAt, options.resetTimeoutMs * 2 + 3000);
     await sleep(options.intervalMs * 2); // a few calls on the closed circuit, for the record
 
-    for (const worker of workers) worker.send({ type: 'stop' });
-    const done = await Promise.all(workers.map((worker) => worker.done));
+    const stopped = await stopWorkers(workers);
     return {
       mode,
       downAt,
       upAt,
-      workers: done.map((result, i) => ({ index: i + 1, ...result })),
+      workers: stopped,
     };
   } finally {
     await Promise.all(workers.map((worker) => worker.exit(5000)));
@@ -102,11 +98,25 @@ export async function runMode(mode: FleetMode, options: FleetRunOptions): Promis
   }
 }
 
-async function allClosedSince(workers: WorkerProcess[], since: number, deadlineMs: number) {
-  const deadline = epochNow() + deadlineMs;
-  const closed = (worker: WorkerProcess) =>
-    worker.state === 'closed' && worker.transitions.some((t) => t.at >= since && t.to === 'closed');
-  while (!workers.every(closed) && epochNow() < deadline) await sleep(20);
+/** Worker `index`'s configuration: the run's settings, and each worker's first call a little later. */
+export function workerConfig(
+  index: number,
+  options: Pick<
+    FleetRunOptions,
+    'workers' | 'failures' | 'resetTimeoutMs' | 'intervalMs' | 'requestTimeoutMs'
+  >,
+  where: Pick<WorkerConfig, 'mode' | 'serverUrl' | 'redisUrl' | 'namespace' | 'events'>,
+): WorkerConfig {
+  return {
+    index,
+    ...where,
+    circuit: CIRCUIT,
+    failures: options.failures,
+    resetTimeoutMs: options.resetTimeoutMs,
+    intervalMs: options.intervalMs,
+    offsetMs: ((index - 1) * options.intervalMs) / options.workers,
+    requestTimeoutMs: options.requestTimeoutMs,
+  };
 }
 
 /** Deletes the demo circuit's keys: each run uses a fresh namespace, and Redis need not keep it. */

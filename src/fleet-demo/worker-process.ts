@@ -1,13 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { CircuitState } from '../breakers/breaker.ts';
 import type { SharedCircuitEvent } from '../fleet/events.ts';
-import type {
-  ParentMessage,
-  TransitionRecord,
-  WorkerConfig,
-  WorkerMessage,
+import {
+  epochNow,
+  type ParentMessage,
+  type TransitionRecord,
+  type WorkerConfig,
+  type WorkerMessage,
 } from './worker-protocol.ts';
 
 const WORKER_FILE = fileURLToPath(new URL('./worker.ts', import.meta.url));
@@ -92,4 +94,23 @@ export class WorkerProcess {
     clearTimeout(timer);
     running.delete(this.#child);
   }
+}
+
+/** Waits until every worker has closed its circuit after `since`, or `deadlineMs` has passed. */
+export async function allClosedSince(
+  workers: readonly WorkerProcess[],
+  since: number,
+  deadlineMs: number,
+): Promise<void> {
+  const deadline = epochNow() + deadlineMs;
+  const closed = (worker: WorkerProcess) =>
+    worker.state === 'closed' && worker.transitions.some((t) => t.at >= since && t.to === 'closed');
+  while (!workers.every(closed) && epochNow() < deadline) await sleep(20);
+}
+
+/** Tells every worker to stop and collects what each recorded, numbered from 1. */
+export async function stopWorkers(workers: readonly WorkerProcess[]) {
+  for (const worker of workers) worker.send({ type: 'stop' });
+  const done = await Promise.all(workers.map((worker) => worker.done));
+  return done.map((result, i) => ({ index: i + 1, ...result }));
 }

@@ -30,6 +30,8 @@ export interface WorkerCall {
   outcome: 'success' | 'failure' | 'rejected';
   /** The call ran although the circuit was not closed when it started: the breaker's trial call. */
   trial: boolean;
+  /** The caller got an error its action did not throw (from Redis or the breaker): never expected. */
+  foreign?: true;
 }
 
 export interface TransitionRecord {

@@ -88,14 +88,19 @@ process.disconnect();
 
 async function callOnce(): Promise<void> {
   const at = epochNow();
-  const { outcome, trial } = await callThrough(breaker, () =>
+  const { outcome, trial, foreign } = await callThrough(breaker, () =>
     fetchGreeting(config.serverUrl, {
       timeoutMs: config.requestTimeoutMs,
       client: `worker-${config.index}`,
     }),
   );
   // The demo's figures count failures and rejections; no error filter, so nothing is `ignored`.
-  calls.push({ at, outcome: outcome === 'ignored' ? 'failure' : outcome, trial });
+  calls.push({
+    at,
+    outcome: outcome === 'ignored' ? 'failure' : outcome,
+    trial,
+    ...(foreign && { foreign }),
+  });
 }
 
 function readConfig(): WorkerConfig {

@@ -4,6 +4,8 @@ export interface CircuitKeys {
   readonly state: string;
   /** String with a TTL: the token of the process running the trial call. */
   readonly lease: string;
+  /** String with a short TTL that the read script writes, to learn that Redis accepts writes. */
+  readonly probe: string;
   /** Pub/sub channel every transition is published on. */
   readonly channel: string;
 }
@@ -11,9 +13,16 @@ export interface CircuitKeys {
 /**
  * Keys of the circuit `name` in `namespace`. The name is part of every key, so two circuits in one
  * namespace never share state (pybreaker's CircuitRedisStorage keys by namespace only). The braces
- * are a Redis Cluster hash tag: both keys of a circuit land on one slot, as a Lua script needs.
+ * are a Redis Cluster hash tag: all keys of a circuit land on one slot, as a Lua script needs.
+ * Pub/sub is server-wide, not per database, so the channel names the database `db`: fleets on
+ * `/1` and `/2` of one Redis never hear each other.
  */
-export function circuitKeys(namespace: string, name: string): CircuitKeys {
+export function circuitKeys(namespace: string, name: string, db = 0): CircuitKeys {
   const base = `${namespace}:{${name}}`;
-  return { state: `${base}:state`, lease: `${base}:trial`, channel: `${base}:transitions` };
+  return {
+    state: `${base}:state`,
+    lease: `${base}:trial`,
+    probe: `${base}:probe`,
+    channel: `${base}:db${db}:transitions`,
+  };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 /**
  * A Lua script sent by its SHA1 (EVALSHA), and in full (EVAL) only when Redis does not know it yet,
@@ -13,12 +13,12 @@ export class LuaScript {
   }
 
   /** Makes Redis know the script, so the first transition needs no second round trip. */
-  async load(redis: Redis): Promise<void> {
+  async load(redis: Redis | Cluster): Promise<void> {
     await redis.script('LOAD', this.source);
   }
 
   async run(
-    redis: Redis,
+    redis: Redis | Cluster,
     keys: readonly string[],
     args: readonly (string | number)[],
   ): Promise<unknown> {

@@ -27,7 +27,7 @@ export function checkRedisUrl(url: string): string {
   try {
     parsed = new URL(url);
   } catch {
-    throw new RedisUrlError(`REDIS_URL must look like redis://host:port, got "${url}"`);
+    throw new RedisUrlError(`REDIS_URL must look like redis://host:port, got "${redactUrl(url)}"`);
   }
   if ((parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') || parsed.hostname === '') {
     throw new RedisUrlError(`REDIS_URL must look like redis://host:port, got "${redactUrl(url)}"`);
@@ -35,14 +35,40 @@ export function checkRedisUrl(url: string): string {
   return url;
 }
 
-/** The URL with its password hidden, for log lines. */
+/** Query parameters that can carry a secret (ioredis reads `?password=` as the password). */
+const SECRET_PARAM = /pass|secret|token|auth|key/i;
+
+/**
+ * The URL with every secret hidden, for log lines and errors: the password (a lone user name too,
+ * as `redis://secret@host` is a common way to give a password) and any query parameter that can
+ * hold one. A string that is not a URL is masked the same way by pattern.
+ */
 export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password !== '') parsed.password = '***';
-    return parsed.href;
+    else if (parsed.username !== '') parsed.username = '***';
+    for (const key of [...parsed.searchParams.keys()]) {
+      if (SECRET_PARAM.test(key)) parsed.searchParams.set(key, '***');
+    }
+    return parsed.href.replaceAll('%2A%2A%2A', '***');
   } catch {
-    return url;
+    return url
+      .replace(/\/\/[^/?#]*@/, '//***@')
+      .replace(/((?:pass|secret|token|auth|key)\w*=)[^&#\s]*/gi, '$1***');
+  }
+}
+
+/** The database number a URL selects (`/2` or `?db=2`), 0 when it names none. */
+export function redisDb(url: string): number {
+  try {
+    const parsed = new URL(url);
+    const db =
+      parsed.pathname.length > 1 ? parsed.pathname.slice(1) : parsed.searchParams.get('db');
+    const number = Number(db ?? 0);
+    return Number.isInteger(number) && number >= 0 ? number : 0;
+  } catch {
+    return 0;
   }
 }
 
@@ -80,6 +106,7 @@ export async function probeRedis(url: string, timeoutMs = 1000): Promise<RedisPr
 export function describeRedisError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const code = (error as { code?: unknown }).code;
-  const message = error.message.split('\n')[0] ?? '';
+  // A script's error names the script's SHA1 and line: noise in a log line.
+  const message = (error.message.split('\n')[0] ?? '').replace(/ script: [0-9a-f]{40}.*$/, '');
   return typeof code === 'string' && !message.includes(code) ? `${code}: ${message}` : message;
 }

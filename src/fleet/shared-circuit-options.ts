@@ -1,21 +1,32 @@
 import type { BreakerLibrary, BreakerSettings } from '../breakers/breaker.ts';
 import { cockatiel } from '../breakers/cockatiel.ts';
 import { InputError } from '../input-error.ts';
-import { checkRedisUrl, redisUrlFromEnv } from './redis-url.ts';
+import { redisUrlFromEnv } from './redis-url.ts';
+import { parseRedisTarget } from './redis-target.ts';
 
 export interface SharedCircuitOptions extends BreakerSettings {
   /** The circuit's name, part of its Redis keys: processes that share a name share the circuit. Required. */
   name: string;
   /** Prefix of every key, one per fleet or per test. Default `circuit`. */
   namespace?: string;
-  /** Default: the REDIS_URL environment variable, else `redis://127.0.0.1:6379`. */
+  /**
+   * One Redis server `redis[s]://[user:password@]host[:port][/db]`, a cluster
+   * `redis-cluster://[user:password@]host:port[,host:port...]`, or a master found through Sentinel
+   * `redis-sentinel://[user:password@]host:port[,host:port...]/<master>[?db=N]`.
+   * Default: the REDIS_URL environment variable, else `redis://127.0.0.1:6379`.
+   */
   redisUrl?: string;
   /**
-   * How long the trial call may run before the fleet presumes its process dead and lets another
-   * process start a trial. Default: the reset timeout.
+   * The trial's lease: its process renews it every third of it while the trial runs, so a slow trial
+   * stays the only one; a process that stops renewing (dead, cut off) frees the trial after it.
+   * Default: the reset timeout.
    */
   trialLeaseMs?: number;
-  /** A Redis command slower than this counts as Redis unreachable. Default 500 ms. */
+  /**
+   * A Redis command slower than this, or a dropped connection not back within it, counts as Redis
+   * unreachable; a connection back sooner is no outage at all (no log line, no local breaker).
+   * Default 500 ms.
+   */
   redisTimeoutMs?: number;
   /**
    * How long the first connection may take before the circuit starts on its local breaker (calls
@@ -64,7 +75,8 @@ export function resolveOptions(options: SharedCircuitOptions): ResolvedOptions {
     throw new FleetOptionsError(`failures must be a whole number >= 1, got ${String(failures)}`);
   }
   const resetTimeoutMs = positive('resetTimeoutMs', options.resetTimeoutMs);
-  const redisUrl = checkRedisUrl(options.redisUrl ?? redisUrlFromEnv());
+  const redisUrl = options.redisUrl ?? redisUrlFromEnv();
+  parseRedisTarget(redisUrl); // a bad URL is a RedisUrlError, an InputError like ours
   const settings: BreakerSettings = {
     failures,
     resetTimeoutMs,

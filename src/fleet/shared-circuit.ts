@@ -8,8 +8,10 @@ import {
 import { StateListeners } from '../breakers/state-listeners.ts';
 import { circuitKeys } from './circuit-keys.ts';
 import { CircuitEvents, type SharedCircuitEvent } from './events.ts';
-import { RedisLink, type Transition } from './redis-link.ts';
+import { LocalFallback } from './local-fallback.ts';
+import { RedisLink, type TransitionScript } from './redis-link.ts';
 import { redactUrl } from './redis-url.ts';
+import { parseRedisTarget } from './redis-target.ts';
 import {
   resolveOptions,
   type ResolvedOptions,
@@ -66,7 +68,7 @@ export class SharedCircuit implements Breaker {
     this.#link = new RedisLink(
       {
         url: redisUrl,
-        keys: circuitKeys(namespace, name),
+        keys: circuitKeys(namespace, name, parseRedisTarget(redisUrl).db),
         resetTimeoutMs,
         redisTimeoutMs,
         connectTimeoutMs,
@@ -153,7 +155,9 @@ export class SharedCircuit implements Breaker {
     try {
       value = await action();
     } catch (error) {
-      if (this.#options.isFailure(error)) await this.#run('failure', [this.#options.failures, '']);
+      if (this.#options.isFailure(error)) {
+        await this.#run('failure', [this.#options.failures, '', randomUUID()]);
+      }
       throw error;
     }
     // Reset the fleet's count of consecutive failures, without making the caller wait for it;
@@ -170,8 +174,10 @@ export class SharedCircuit implements Breaker {
   /** The reset timeout has passed (as far as this process knows): ask Redis for the one trial. */
   async #callTrial<T>(action: () => Promise<T>): Promise<T> {
     const token = randomUUID();
-    this.#trialUntil = this.#options.now() + this.#options.trialLeaseMs;
-    const reply = await this.#run('trial', [this.#options.trialLeaseMs, token]);
+    const leaseMs = this.#options.trialLeaseMs;
+    // Until the trial ends, however long it runs, this process starts no other.
+    this.#trialUntil = Number.POSITIVE_INFINITY;
+    const reply = await this.#run('trial', [leaseMs, token]);
     if (!reply?.granted) this.#trialUntil = Number.NEGATIVE_INFINITY;
     if (reply === undefined) {
       // Redis went away while asking: the local breaker, fresh, decides.
@@ -183,6 +189,11 @@ export class SharedCircuit implements Breaker {
       if (reply.state === 'closed') return this.#callClosed(action); // another process's trial closed it
       throw new CircuitOpenError('fleet');
     }
+    // Renew the lease while the trial runs, so a slow trial never lets a second one start; a
+    // process that dies stops renewing, and the lease frees the trial for another process.
+    const every = Math.max(leaseMs / 3, 10);
+    const renewal = setInterval(() => void this.#link.run('renew', [leaseMs, token]), every);
+    renewal.unref();
     try {
       let value: T;
       try {
@@ -190,7 +201,7 @@ export class SharedCircuit implements Breaker {
       } catch (error) {
         // An error that is not a failure still shows the dependency answering: it ends the trial well.
         if (this.#options.isFailure(error)) {
-          await this.#run('failure', [this.#options.failures, token]);
+          await this.#run('failure', [this.#options.failures, token, randomUUID()]);
         } else {
           await this.#run('success', [token]);
         }
@@ -199,6 +210,7 @@ export class SharedCircuit implements Breaker {
       await this.#run('success', [token]);
       return value;
     } finally {
+      clearInterval(renewal);
       this.#trialUntil = Number.NEGATIVE_INFINITY;
     }
   }
@@ -214,7 +226,7 @@ export class SharedCircuit implements Breaker {
 
   /** Runs a transition and applies its reply; undefined when Redis failed (the link reported it). */
   async #run(
-    transition: Transition,
+    transition: TransitionScript,
     args: readonly (string | number)[],
   ): Promise<TrialReply | undefined> {
     if (this.#backend.kind !== 'shared') return undefined;
@@ -248,7 +260,8 @@ export class SharedCircuit implements Breaker {
   #onUp(snapshot: Snapshot): void {
     const previous = this.#backend.kind;
     if (previous === 'disposed') return;
-    // Taken whatever its version: a restarted Redis starts again at version 0.
+    // After a blip the view may already hold a change published after this read.
+    if (previous === 'shared') return this.#apply(snapshot);
     this.#setBackend({ kind: 'shared', view: this.#toView(snapshot) });
     this.#settleReady('shared');
     if (previous === 'local') {
@@ -259,11 +272,17 @@ export class SharedCircuit implements Breaker {
     }
   }
 
-  /** Redis is unreachable: log one line per outage and carry on with a fresh local breaker. */
+  /**
+   * Redis is unreachable: log one line per outage and carry on with a local breaker that starts
+   * from the last shared view (open stays open until its retry time).
+   */
   #onDown(reason: string): void {
-    const kind = this.#backend.kind;
-    if (kind === 'local' || kind === 'disposed') return;
-    const breaker = this.#options.localLibrary.create(this.#options.settings);
+    const backend = this.#backend;
+    if (backend.kind === 'local' || backend.kind === 'disposed') return;
+    const view = backend.kind === 'shared' ? backend.view : undefined;
+    const openUntil = view === undefined || view.state === 'closed' ? undefined : view.retryAt;
+    const { localLibrary, settings, now } = this.#options;
+    const breaker = new LocalFallback(localLibrary, settings, openUntil, now);
     breaker.onStateChange((state) => {
       if (this.#backend.kind === 'local' && this.#backend.breaker === breaker) {
         this.#listeners.emit(state);

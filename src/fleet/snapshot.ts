@@ -19,7 +19,7 @@ export function parseSnapshot(json: string): TrialReply {
   const value: unknown = JSON.parse(json);
   if (typeof value !== 'object' || value === null) throw bad(json);
   const record = value as Record<string, unknown>;
-  const version = numberField(record, 'version', json);
+  const version = versionField(record, json);
   const granted = record['granted'] === true;
   switch (record['state']) {
     case 'closed':
@@ -42,6 +42,13 @@ function numberField(record: Record<string, unknown>, field: string, json: strin
   const value = record[field];
   if (typeof value !== 'number' || !Number.isFinite(value)) throw bad(json);
   return value;
+}
+
+/** A version is a number, or a string of digits (scripts.ts sends it so, for its 16 digits). */
+function versionField(record: Record<string, unknown>, json: string): number {
+  const value = record['version'];
+  if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
+  return numberField(record, 'version', json);
 }
 
 function bad(json: string): SnapshotError {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TestContext } from 'node:test';
 import { Redis } from 'ioredis';
+import { startFaultProxy, type FaultProxy } from '../../src/faults/fault-proxy.ts';
 import { startRedisServer, type RedisServer } from './redis-server.ts';
 import { SharedCircuit } from '../../src/fleet/shared-circuit.ts';
 import type { SharedCircuitOptions } from '../../src/fleet/shared-circuit-options.ts';
@@ -71,4 +72,17 @@ export function inspector(t: TestContext, url: string): Redis {
   redis.on('error', () => {}); // a test that stops Redis asserts on the circuit, not on this connection
   cleanUp(t, () => redis.disconnect());
   return redis;
+}
+
+/** A fault proxy in front of the Redis at `url` (loopback), closed when the test ends. */
+export async function proxiedRedis(
+  t: TestContext,
+  url: string,
+): Promise<{ proxy: FaultProxy; url: string }> {
+  const target = new URL(url);
+  const proxy = await startFaultProxy({ targetPort: Number(target.port || 6379) });
+  cleanUp(t, () => proxy.close());
+  target.hostname = '127.0.0.1';
+  target.port = String(proxy.port);
+  return { proxy, url: target.href };
 }

@@ -82,3 +82,6 @@ export const OPOSSUM_WINDOW_SLACK_CALLS = 2;
 
 /** Dashboard browser test: how long the page may take to show a change on a busy CI machine. */
 export const PAGE_DEADLINE_MS = 10_000;
+
+/** Fleet: dispose() of a circuit whose Redis is down returns within this many milliseconds. */
+export const DISPOSE_MAX_MS = 100;

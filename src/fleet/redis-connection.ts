@@ -1,0 +1,365 @@
+import type { Cluster, Redis } from 'ioredis';
+import type { CircuitKeys } from './circuit-keys.ts';
+import { LuaScript } from './lua-script.ts';
+import { describeRedisError } from './redis-url.ts';
+import { createRedisClient, parseRedisTarget, type ClientOptions } from './redis-target.ts';
+import {
+  FAILURE_SCRIPT,
+  READ_SCRIPT,
+  RENEW_SCRIPT,
+  SUCCESS_SCRIPT,
+  TRIAL_SCRIPT,
+} from './scripts.ts';
+import { parseSnapshot, type Snapshot, type TrialReply } from './snapshot.ts';
+
+/** While down, how often to check whether Redis answers (and accepts writes) again. */
+const RESUME_EVERY_MS = 1000;
+
+export const SCRIPTS = {
+  read: new LuaScript(READ_SCRIPT),
+  failure: new LuaScript(FAILURE_SCRIPT),
+  success: new LuaScript(SUCCESS_SCRIPT),
+  trial: new LuaScript(TRIAL_SCRIPT),
+  renew: new LuaScript(RENEW_SCRIPT),
+};
+
+/** The Lua scripts that change a circuit's state (every script but `read`). */
+export type TransitionScript = Exclude<keyof typeof SCRIPTS, 'read'>;
+
+export interface ConnectionOptions {
+  url: string;
+  redisTimeoutMs: number;
+  connectTimeoutMs: number;
+}
+
+/** One circuit using a connection: its keys, and what the connection tells it. */
+export interface ConnectionMember {
+  readonly keys: CircuitKeys;
+  readonly resetTimeoutMs: number;
+  /** Connected, subscribed, writable, and the circuit's state read: the shared state can be used (again). */
+  up(snapshot: Snapshot): void;
+  /** Redis went away, answered too late, or refused a write. Once per outage. */
+  down(reason: string): void;
+  /** A change published by any process of the fleet, this one included. */
+  change(snapshot: Snapshot): void;
+}
+
+type Status = 'connecting' | 'up' | 'blip' | 'down' | 'closed';
+
+const connections = new Map<string, RedisConnection>();
+
+/**
+ * The connection pair every circuit of this process with these options uses: 100 circuits on one
+ * Redis open 2 connections, not 200. Released by the last circuit, it closes.
+ */
+export function acquireConnection(options: ConnectionOptions): RedisConnection {
+  const key = JSON.stringify([options.url, options.redisTimeoutMs, options.connectTimeoutMs]);
+  let connection = connections.get(key);
+  if (connection === undefined) {
+    connection = new RedisConnection(options, () => connections.delete(key));
+    connections.set(key, connection);
+  }
+  return connection;
+}
+
+/**
+ * Two connections to Redis, commands (the transition scripts) and pub/sub (every process's
+ * transitions), shared by the circuits of a process. It turns ioredis's connection events into
+ * up/down for each circuit, and never throws a Redis error: a failed command reports `down` and
+ * resolves undefined.
+ *
+ * A connection that drops and comes back within the Redis timeout (a killed client, a server
+ * `timeout`, a proxy reset) is a blip, not an outage: nobody is told, commands wait for it, and a
+ * command cut off by the drop is sent once more.
+ */
+export class RedisConnection {
+  readonly #options: ConnectionOptions;
+  readonly #onEmpty: () => void;
+  readonly #command: Redis | Cluster;
+  readonly #subscriber: Redis | Cluster;
+  readonly #members = new Set<ConnectionMember>();
+  /** Members told `up` since the connection last came up. */
+  readonly #upMembers = new Set<ConnectionMember>();
+  readonly #subscribed = new Set<string>();
+  #status: Status = 'connecting';
+  #lastReason = 'not connected yet';
+  #syncing = false;
+  /** Bumped on every outage, so a command or sync that finishes after one is not taken for current. */
+  #generation = 0;
+  #startupTimer: NodeJS.Timeout | undefined;
+  #graceTimer: NodeJS.Timeout | undefined;
+  #resumeTimer: NodeJS.Timeout | undefined;
+  #settled: Promise<void>;
+  #settle: () => void = () => {};
+
+  constructor(options: ConnectionOptions, onEmpty: () => void) {
+    this.#options = options;
+    this.#onEmpty = onEmpty;
+    this.#settled = this.#newSettled();
+    const target = parseRedisTarget(options.url);
+    // Through Sentinel, a master demoted to replica answers READONLY: reconnect, so Sentinel names
+    // the new one (in case the failover detector missed the switch); at most once per resume
+    // period, or a replica that stays read-only would be reconnected to on every command.
+    let readonlyReconnectAt = Number.NEGATIVE_INFINITY;
+    const reconnectOnError = (error: Error) => {
+      if (!error.message.startsWith('READONLY')) return false;
+      if (performance.now() - readonlyReconnectAt < RESUME_EVERY_MS) return false;
+      readonlyReconnectAt = performance.now();
+      return true;
+    };
+    const common: ClientOptions = {
+      connectTimeout: options.connectTimeoutMs,
+      // Fail at once while disconnected instead of queueing: run() waits for a blip itself.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      autoResubscribe: false, // #sync subscribes, then reads the state it may have missed
+      // Keep trying in the background, at most a second apart, so the shared state resumes soon.
+      retryStrategy: (attempt: number) => Math.min(50 * attempt, 1000),
+      ...(target.kind === 'sentinel' ? { reconnectOnError } : {}),
+    };
+    // Named, so CLIENT LIST on a server shows which connections are the fleet's.
+    this.#command = createRedisClient(target, {
+      ...common,
+      commandTimeout: options.redisTimeoutMs,
+      connectionName: 'shared-circuit:commands',
+    });
+    // No command timeout here: a subscribed connection waits for messages by design.
+    this.#subscriber = createRedisClient(target, {
+      ...common,
+      connectionName: 'shared-circuit:transitions',
+    });
+    for (const redis of [this.#command, this.#subscriber]) {
+      // A listener is required: without one ioredis prints every reconnection error.
+      redis.on('error', (error: unknown) => {
+        // Refused: nothing listens there any more, an outage rather than a blip.
+        const refused = (error as { code?: unknown }).code === 'ECONNREFUSED';
+        if (this.#status === 'connecting' || (this.#status === 'blip' && refused)) {
+          this.#lose(describeRedisError(error));
+        }
+      });
+      redis.on('close', () => {
+        if (redis === this.#subscriber) this.#subscribed.clear();
+        this.#blip();
+      });
+      redis.on('ready', () => void this.#sync());
+    }
+    this.#subscriber.on('message', (channel: string, message: string) => {
+      let snapshot: Snapshot;
+      try {
+        snapshot = parseSnapshot(message);
+      } catch {
+        return; // not a snapshot: someone else published on the channel
+      }
+      for (const member of this.#members) {
+        if (member.keys.channel === channel && this.#upMembers.has(member)) member.change(snapshot);
+      }
+    });
+    // A host that accepts the connection but never answers would leave the circuits connecting.
+    this.#startupTimer = setTimeout(
+      () => this.#lose(`no answer within ${options.connectTimeoutMs} ms`),
+      options.connectTimeoutMs,
+    );
+    this.#startupTimer.unref();
+  }
+
+  add(member: ConnectionMember): void {
+    this.#members.add(member);
+    if (this.#status === 'up') void this.#join(member);
+    else if (this.#status === 'down') member.down(this.#lastReason);
+  }
+
+  async remove(member: ConnectionMember): Promise<void> {
+    this.#members.delete(member);
+    this.#upMembers.delete(member);
+    if (this.#members.size > 0) {
+      // A process that makes and disposes circuits as it goes must not pile up subscriptions.
+      const channel = member.keys.channel;
+      const stillHeard = [...this.#members].some((other) => other.keys.channel === channel);
+      if (!stillHeard && this.#subscribed.delete(channel)) {
+        await this.#subscriber.unsubscribe(channel).catch(() => {});
+      }
+      return;
+    }
+    this.#onEmpty();
+    await this.#close();
+  }
+
+  /**
+   * Runs a script for `member`; undefined if Redis failed (then `down` was reported) or went down
+   * meanwhile. During a blip it waits for the connection to come back (at most the Redis timeout).
+   */
+  async run(
+    member: ConnectionMember,
+    script: LuaScript,
+    args: readonly (string | number)[],
+  ): Promise<TrialReply | undefined> {
+    for (let attempt = 0; ; attempt += 1) {
+      if (this.#status === 'blip') await this.#settled;
+      if (this.#status !== 'up' || !this.#upMembers.has(member)) return undefined;
+      const generation = this.#generation;
+      try {
+        const reply = await this.#script(member, script, args);
+        return generation === this.#generation ? reply : undefined;
+      } catch (error) {
+        if (generation !== this.#generation) return undefined;
+        if (isDroppedConnection(error) && attempt === 0) {
+          this.#blip();
+          continue;
+        }
+        this.#lose(describeRedisError(error));
+        return undefined;
+      }
+    }
+  }
+
+  async #close(): Promise<void> {
+    this.#setStatus('closed');
+    this.#generation += 1;
+    clearTimeout(this.#startupTimer);
+    clearTimeout(this.#graceTimer);
+    clearInterval(this.#resumeTimer);
+    await Promise.all([disconnect(this.#command), disconnect(this.#subscriber)]);
+  }
+
+  async #script(
+    member: ConnectionMember,
+    script: LuaScript,
+    args: readonly (string | number)[],
+  ): Promise<TrialReply> {
+    const { keys, resetTimeoutMs } = member;
+    const reply = await script.run(
+      this.#command,
+      [keys.state, keys.lease, keys.probe],
+      [keys.channel, resetTimeoutMs, ...args],
+    );
+    return parseSnapshot(String(reply));
+  }
+
+  /**
+   * Both connections are (back) up: subscribe, load the scripts (a restarted Redis has forgotten
+   * them), then read each circuit's state that changed meanwhile, which also proves Redis accepts
+   * writes. One at a time: a second 'ready' during a sync is covered by it, as it checks both
+   * connections after subscribing.
+   */
+  async #sync(): Promise<void> {
+    if (this.#syncing || this.#status === 'up' || this.#status === 'closed') return;
+    this.#syncing = true;
+    const generation = this.#generation;
+    try {
+      if (this.#subscriber.status !== 'ready' || this.#command.status !== 'ready') return;
+      const members = [...this.#members];
+      await this.#subscribe(members);
+      await Promise.all(Object.values(SCRIPTS).map((script) => script.load(this.#command)));
+      const snapshots = await Promise.all(
+        members.map((member) => this.#script(member, SCRIPTS.read, [])),
+      );
+      if (generation !== this.#generation) return; // lost, or closed, meanwhile
+      if (this.#subscriber.status !== 'ready' || this.#command.status !== 'ready') return;
+      this.#setStatus('up');
+      clearTimeout(this.#startupTimer);
+      clearTimeout(this.#graceTimer);
+      clearInterval(this.#resumeTimer);
+      this.#upMembers.clear();
+      members.forEach((member, index) => {
+        if (!this.#members.has(member)) return;
+        this.#upMembers.add(member);
+        member.up(snapshots[index]!);
+      });
+      for (const member of this.#members) {
+        if (!this.#upMembers.has(member)) void this.#join(member); // added during the sync
+      }
+    } catch (error) {
+      // A connection dropped mid-sync: its 'ready' brings another. Anything else is an outage.
+      if (generation === this.#generation && !isDroppedConnection(error)) {
+        this.#lose(describeRedisError(error));
+      }
+    } finally {
+      this.#syncing = false;
+    }
+  }
+
+  /** A circuit added while the connection is up: subscribe to its channel, read its state. */
+  async #join(member: ConnectionMember): Promise<void> {
+    const generation = this.#generation;
+    try {
+      await this.#subscribe([member]);
+      const snapshot = await this.#script(member, SCRIPTS.read, []);
+      if (generation !== this.#generation || this.#status !== 'up') return;
+      if (!this.#members.has(member) || this.#upMembers.has(member)) return;
+      this.#upMembers.add(member);
+      member.up(snapshot);
+    } catch (error) {
+      if (generation !== this.#generation) return;
+      if (isDroppedConnection(error)) this.#blip();
+      else this.#lose(describeRedisError(error));
+    }
+  }
+
+  async #subscribe(members: readonly ConnectionMember[]): Promise<void> {
+    const channels = [...new Set(members.map((member) => member.keys.channel))].filter(
+      (channel) => !this.#subscribed.has(channel),
+    );
+    if (channels.length === 0) return;
+    await this.#subscriber.subscribe(...channels);
+    for (const channel of channels) this.#subscribed.add(channel);
+  }
+
+  /** A connection dropped while up: wait up to the Redis timeout for it to come back, quietly. */
+  #blip(): void {
+    if (this.#status !== 'up') return;
+    this.#setStatus('blip');
+    this.#graceTimer = setTimeout(
+      () => this.#lose(`connection lost for more than ${this.#options.redisTimeoutMs} ms`),
+      this.#options.redisTimeoutMs,
+    );
+    this.#graceTimer.unref();
+    // The other connection may be fine, with no 'ready' to come: check now and then.
+    void this.#sync();
+  }
+
+  #lose(reason: string): void {
+    // Even when already down: a sync under way must not report 'up' over a connection just lost.
+    this.#generation += 1;
+    if (this.#status === 'down' || this.#status === 'closed') return;
+    this.#setStatus('down');
+    this.#lastReason = reason;
+    this.#upMembers.clear();
+    clearTimeout(this.#startupTimer);
+    clearTimeout(this.#graceTimer);
+    // A reconnection brings a 'ready' and a sync; a timed-out or refused command leaves the
+    // connection up and brings none, so also try now and then.
+    this.#resumeTimer = setInterval(() => void this.#sync(), RESUME_EVERY_MS);
+    this.#resumeTimer.unref();
+    for (const member of [...this.#members]) member.down(reason);
+  }
+
+  #setStatus(status: Status): void {
+    this.#status = status;
+    if (status !== 'blip' && status !== 'connecting') {
+      this.#settle();
+      this.#settled = this.#newSettled();
+    }
+  }
+
+  #newSettled(): Promise<void> {
+    return new Promise((resolve) => (this.#settle = resolve));
+  }
+}
+
+/** The command never reached Redis or its answer never came back because the socket closed. */
+function isDroppedConnection(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return (
+    error.message === 'Connection is closed.' ||
+    error.message.startsWith("Stream isn't writeable") ||
+    error.name === 'MaxRetriesPerRequestError'
+  );
+}
+
+/** Disconnects now (QUIT would wait for a Redis that may be gone); waits for an open socket to close. */
+async function disconnect(redis: Redis | Cluster): Promise<void> {
+  const open = redis.status === 'ready' || redis.status === 'connect';
+  const ended = new Promise<void>((resolve) => redis.once('end', () => resolve()));
+  redis.disconnect();
+  if (open) await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 100).unref())]);
+}
