@@ -4,6 +4,7 @@ import { formatJsonTrace } from '../report/json-trace.ts';
 import { formatSeedRuns } from '../report/seed/seed-runs.ts';
 import { summaryTable, tableHeader, tableRow } from '../report/terminal/side-by-side.ts';
 import { writeTimelineReport } from '../report/timeline/page.ts';
+import { checkReportPath, reportPathFrom } from '../report/timeline/report-path.ts';
 import { runScenario } from '../scenario/run-scenario.ts';
 import { formatSchedule } from '../scenario/scenario.ts';
 import { LAB_COMMAND, parseLabOptions } from './lab-options.ts';
@@ -18,6 +19,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   const libraries = options.libraries.map((name) =>
     fromOption(`--library ${name}`, () => libraryNamed(name)),
   );
+  // Checked before the run, not after it: a bad path must not cost the run.
+  const report = options.report === undefined ? undefined : reportPathFrom(options.report);
+  if (report !== undefined) fromOption('--report', () => checkReportPath(report));
   const paint = statePainter(process.stdout);
   const names = libraries.map((library) => library.name);
   const interrupt = new AbortController();
@@ -50,9 +54,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (trace.interrupted) console.log('Interrupted: the summary covers the calls made so far.');
       console.log(`\n${summaryTable(trace)}`);
     }
-    if (options.report) {
-      await writeTimelineReport(trace, options.report);
-      if (options.output !== 'json') console.log(`\nTimeline report written to ${options.report}`);
+    if (report !== undefined) {
+      await writeTimelineReport(trace, report);
+      if (options.output !== 'json') console.log(`\nTimeline report written to ${report}`);
     }
     return trace.interrupted ? 130 : 0;
   } finally {
