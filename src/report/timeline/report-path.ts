@@ -26,7 +26,8 @@ export function reportPathFrom(path: string, env: NodeJS.ProcessEnv = process.en
 export function checkReportPath(file: string): void {
   const folder = dirname(file);
   const folderStat = statSync(folder, { throwIfNoEntry: false });
-  if (!folderStat) throw new ReportPathError(`the folder ${folder} does not exist; create it first`);
+  if (!folderStat)
+    throw new ReportPathError(`the folder ${folder} does not exist; create it first`);
   if (!folderStat.isDirectory()) throw new ReportPathError(`${folder} is not a folder`);
   const fileStat = statSync(file, { throwIfNoEntry: false });
   if (fileStat?.isDirectory()) throw new ReportPathError(`${file} is a folder, not a file`);
