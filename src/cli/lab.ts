@@ -25,8 +25,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   const paint = statePainter(process.stdout);
   const names = libraries.map((library) => library.name);
   const interrupt = new AbortController();
+  // `on`, not `once`: Ctrl-C reaches the lab twice, from the terminal and relayed by npm, and a
+  // second SIGINT with no listener left would kill it before the summary is out.
   const onSigint = () => interrupt.abort();
-  process.once('SIGINT', onSigint);
+  process.on('SIGINT', onSigint);
 
   if (options.output === 'table') {
     console.log(
@@ -35,7 +37,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         `${scenario.requestTimeout} s request timeout, speed ${scenario.speed}x` +
         (scenario.concurrency > 1 ? `, ${scenario.concurrency} callers per call` : ''),
     );
-    console.log(tableHeader(names));
+    console.log(tableHeader(names, scenario.concurrency));
   }
   try {
     const trace = await runScenario({
@@ -45,7 +47,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       signal: interrupt.signal,
       onEvent: (event) => {
         if (options.output === 'table' && event.type === 'call')
-          console.log(tableRow(event, names, paint));
+          console.log(tableRow(event, names, paint, scenario.concurrency));
       },
     });
     if (options.output === 'json') console.log(formatJsonTrace(trace));

@@ -73,3 +73,9 @@ export const FLEET_TRIAL_LEASE_MS = 1000;
 
 /** A Node timer may fire up to this many ms before its delay, on Date.now's clock. */
 export const TIMER_EARLY_MS = 2;
+
+/**
+ * Ctrl-C test: from SIGINT to the lab's exit, through npm, on a loaded machine. The call in flight
+ * would hold the lab for its 10 s request timeout if it were waited for rather than aborted.
+ */
+export const INTERRUPT_DEADLINE_MS = 2000;
