@@ -22,11 +22,16 @@ test('prints one row per call for every library, then a summary that adds up the
   const result = await runScript(LAB, FAST);
   assert.equal(result.code, 0, result.stderr);
   const lines = result.stdout.split('\n');
-  assert.match(lines[0] ?? '', /^Scenario: off:10,on:10; open after 3 failures, 6 s open/);
-  assert.match(lines[1] ?? '', /^call\s+time\s+server\s+opossum\s+cockatiel\s+mollitia$/);
-  assert.match(lines[2] ?? '', /^\s+(outcome\s+state\s+next trial\s*){3}$/);
   assert.match(
-    lines[3] ?? '',
+    lines[0] ?? '',
+    /^Scenario: off:10,on:10; open after 3 consecutive failures, 6 s open/,
+  );
+  // opossum's own rule differs from the scenario's, and the lab says so; the others' do not.
+  assert.match(lines[1] ?? '', /^ {2}opossum: opens on a failure rate: /);
+  assert.match(lines[2] ?? '', /^call\s+time\s+server\s+opossum\s+cockatiel\s+mollitia$/);
+  assert.match(lines[3] ?? '', /^\s+(outcome\s+state\s+next trial\s*){3}$/);
+  assert.match(
+    lines[4] ?? '',
     /^outcome: of the call; state: right after it; next trial: seconds till/,
   );
   const rows = lines.filter((line) => /^\s+\d+\s+\d+\.\d\s+(on|off)\s/.test(line));

@@ -5,7 +5,7 @@ import { formatSeedRuns } from '../report/seed/seed-runs.ts';
 import { summaryTable, tableHeader, tableRow } from '../report/terminal/side-by-side.ts';
 import { writeTimelineReport } from '../report/timeline/page.ts';
 import { checkReportPath, reportPathFrom } from '../report/timeline/report-path.ts';
-import { runScenario } from '../scenario/run-scenario.ts';
+import { ROLLING_WINDOW_SECONDS, runScenario } from '../scenario/run-scenario.ts';
 import { formatSchedule } from '../scenario/scenario.ts';
 import { LAB_COMMAND, parseLabOptions } from './lab-options.ts';
 import { isMain, runMain } from './main-guard.ts';
@@ -32,11 +32,20 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   if (options.output === 'table') {
     console.log(
-      `Scenario: ${formatSchedule(scenario.schedule)}; open after ${scenario.failures} failures, ` +
+      `Scenario: ${formatSchedule(scenario.schedule)}; open after ${scenario.failures} consecutive failures, ` +
         `${scenario.resetTimeout} s open, ${scenario.delay} s between calls, ` +
         `${scenario.requestTimeout} s request timeout, speed ${scenario.speed}x` +
         (scenario.concurrency > 1 ? `, ${scenario.concurrency} callers per call` : ''),
     );
+    // Where a library's own rule differs from "N consecutive failures", say so beside the scenario's.
+    const settings = {
+      failures: scenario.failures,
+      resetTimeoutMs: scenario.resetTimeout * 1000,
+      rollingWindowMs: ROLLING_WINDOW_SECONDS * 1000,
+    };
+    for (const library of libraries) {
+      if (library.rule) console.log(`  ${library.name}: ${library.rule(settings)}`);
+    }
     console.log(tableHeader(names, scenario.concurrency));
   }
   try {

@@ -9,6 +9,9 @@ import { serverModeOf, type Phase, type Scenario, type ServerSetting } from './s
 import { ScenarioTime } from './scenario-time.ts';
 import type { CallRecord, LibraryRun, Outcome, ServerSpan, StateSpan, Trace } from './trace.ts';
 
+/** The time window given to libraries that count over time, in scenario seconds (opossum's default). */
+export const ROLLING_WINDOW_SECONDS = 10;
+
 /** Something that happened during a run, for live views. */
 export type RunEvent =
   | { type: 'phase'; phase: Phase; index: number; at: number }
@@ -83,7 +86,7 @@ export async function runScenario(options: RunOptions): Promise<Trace> {
       const breaker = library.create({
         failures: scenario.failures,
         resetTimeoutMs,
-        rollingWindowMs: realMs(10),
+        rollingWindowMs: realMs(ROLLING_WINDOW_SECONDS),
         ...(isFailure ? { isFailure } : {}),
       });
       lanes.push({
