@@ -130,3 +130,17 @@ test('npm run fleet -- --reset-timeout 1e9: one line, no run, exit code 2', asyn
     'error: --reset-timeout must be a number > 0 and at most 3600 s, got "1e9"\n',
   );
 });
+
+test('npm run server -- --mode slow=<ms> past the timer limit: one line, exit code 2', async () => {
+  const result = await runScript('src/cli/server.ts', [
+    '--mode',
+    'slow=99999999999',
+    '--port',
+    '0',
+  ]);
+  assert.equal(result.code, 2);
+  assert.equal(
+    result.stderr,
+    'error: --mode: slow=<ms> takes at most 2147483647 ms (Node\'s timer limit), got "slow=99999999999"\n',
+  );
+});
