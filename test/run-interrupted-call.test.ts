@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fetchGreeting, isRequestFailedError } from '../src/http/fetch-greeting.ts';
 import { LIBRARIES } from '../src/libraries/registry.ts';
+import { renderTimelineHtml } from '../src/report/timeline/page.ts';
 import { runScenario } from '../src/scenario/run-scenario.ts';
 import { parseSchedule, SEED_SCENARIO } from '../src/scenario/scenario.ts';
 import { startTestServer } from './helpers/test-server.ts';
@@ -66,4 +67,8 @@ test('aborting a run cuts the calls in flight short and records them as interrup
       run.library,
     );
   }
+  // The timeline report draws the cut-short calls with a mark of their own, explained in the legend.
+  const html = renderTimelineHtml(trace);
+  assert.equal(html.match(/<g class="call interrupted/g)?.length, 6);
+  assert.ok(html.includes('cut short: the run was interrupted'));
 });
