@@ -12,10 +12,8 @@ interface LaneLayout {
 }
 
 function laneLayout(concurrency: number): LaneLayout {
-  const outcome = Math.max(
-    11,
-    concurrency <= MAX_LETTERS ? concurrency : 'NNNNF NNNNR NNNNI'.length,
-  );
+  // A word (`interrupted` is the longest), a letter per caller, or room for counts like `480F 500R 20S`.
+  const outcome = Math.max(11, concurrency <= MAX_LETTERS ? concurrency : 17);
   // outcome, space, state (9), space, next trial (10), two spaces
   return { outcome, width: outcome + 1 + 9 + 1 + 10 + 2 };
 }
