@@ -75,18 +75,22 @@ hang, error=<status>, flaky=<rate> or reset, e.g. on:3,off:5,on:4`,
     },
     speed: {
       value: '<x>',
-      help: `divide every duration by x, ${SPEED_RANGE.min} to ${SPEED_RANGE.max}; times shown stay in
-scenario seconds (default 1); every duration divided by x must fit Node's timers (24.8 days)`,
+      help: `divide every duration by x, ${SPEED_RANGE.min} to ${SPEED_RANGE.max} (default 1); times shown stay
+in scenario seconds; each duration divided by x must fit Node's timers (24.8 days)`,
     },
     port: {
       value: '<n>',
       help: `port of the mock server, 0 for a free one (default ${DEFAULT_PORT})`,
     },
-    json: { help: 'print the trace as one JSON document on stdout, nothing else' },
+    json: {
+      help: `print the trace as one JSON document on stdout, nothing else (through npm, add -s:
+npm start -s -- --json > trace.json)`,
+    },
     'seed-format': { help: "print the seed's own lines, one library after another" },
     report: {
       value: '<file.html>',
-      help: 'also write the HTML timeline report (one self-contained page) to this file',
+      help: `also write the HTML timeline report (one self-contained page) to this file; its
+folder must exist (reports/ is there for it); relative to where you ran npm`,
     },
     help: { help: 'show this help' },
   },
