@@ -21,6 +21,8 @@ export const QUICK_OUT_DIR = join(tmpdir(), 'circuit-bench-quick');
 function benchCommand(names: readonly string[]) {
   return commandLine({
     usage: 'npm run bench -- [options]',
+    about: `Runs the benchmarks and prints their tables. Without --quick or --out it rewrites the results
+tracked in git: ${DEFAULT_OUT_DIR}/*.json and ${DEFAULT_OUT_DIR}/tables.md.`,
     options: {
       quick: {
         help: 'tiny samples, a few seconds in all: checks the code runs, figures mean nothing',

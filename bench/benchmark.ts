@@ -18,5 +18,10 @@ export interface BenchOutcome {
 export interface Benchmark {
   /** Also the name of its result file and of its `--only` choice. */
   readonly name: string;
+  /**
+   * Why it cannot run on this machine (e.g. no Redis), one line saying how to fix that; undefined
+   * when it can. Default: it always can.
+   */
+  unavailable?(): Promise<string | undefined>;
   run(context: BenchContext): Promise<BenchOutcome>;
 }

@@ -21,6 +21,8 @@ import { isMain } from '../src/cli/main-guard.ts';
 import type { Benchmark } from './benchmark.ts';
 import { startRedisServer, type RedisServer } from '../test/helpers/redis-server.ts';
 import { SharedCircuit } from '../src/fleet/shared-circuit.ts';
+import { missingRedis } from '../src/fleet/redis-availability.ts';
+import { probeRedis, redactUrl } from '../src/fleet/redis-url.ts';
 import { epochNow } from '../src/fleet-demo/worker-protocol.ts';
 
 const RESULT_FILE = fileURLToPath(new URL('./results/fleet-propagation.json', import.meta.url));
@@ -231,6 +233,17 @@ async function follow(config: FollowerConfig): Promise<void> {
 /** For the runner (`npm run bench`): the same measurement, one table, the result under `--out`. */
 export const fleetPropagation: Benchmark = {
   name: 'fleet-propagation',
+  async unavailable() {
+    const missing = missingRedis();
+    if (missing !== undefined) return missing;
+    const url = process.env['REDIS_URL'];
+    if (url === undefined || url.trim() === '') return undefined; // a private redis-server is started
+    const probe = await probeRedis(url);
+    return probe.reachable
+      ? undefined
+      : `no Redis answers at REDIS_URL ${redactUrl(url)} (${probe.reason}); start it, or unset ` +
+          'REDIS_URL and the bench starts a redis-server of its own';
+  },
   async run(context) {
     context.progress(
       'fleet-propagation: one process opens a shared circuit, followers in other processes must reject',

@@ -36,8 +36,15 @@ export async function main(argv: readonly string[]): Promise<number> {
   const started = performance.now();
   console.log(environmentHeader(environment));
   const markdown: string[] = [`<!-- ${environmentHeader(environment)} -->`];
+  let skipped = false;
   for (const benchmark of BENCHMARKS) {
     if (options.only && !options.only.includes(benchmark.name)) continue;
+    const reason = await benchmark.unavailable?.();
+    if (reason !== undefined) {
+      console.error(`${benchmark.name} skipped: ${reason}`);
+      skipped = true;
+      continue;
+    }
     const outcome = await benchmark.run({
       quick: options.quick,
       progress: (line) => console.error(line),
@@ -49,8 +56,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     const path = await writeResult(options.outDir, benchmark.name, environment, outcome.result);
     console.log(`\nwrote ${path}`);
   }
-  // A partial run (--only) would leave the Markdown describing a mix of runs: keep the last full one.
-  if (!options.only) {
+  // A partial run (--only, or a benchmark skipped) would leave the Markdown describing a mix of
+  // runs: keep the last full one.
+  if (!options.only && !skipped) {
     await writeFile(join(options.outDir, 'tables.md'), `${markdown.join('\n\n')}\n`);
   }
   console.log(`\nbench finished in ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from './helpers/redis-test.ts';
 import type { Page } from 'playwright-core';
 import type { DashboardEvent } from '../src/dashboard/dashboard-event.ts';
 import { startDashboard } from '../src/dashboard/dashboard.ts';

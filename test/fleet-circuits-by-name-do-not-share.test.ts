@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from './helpers/redis-test.ts';
 import { circuitKeys } from '../src/fleet/circuit-keys.ts';
 import { connectedCircuit, inspector, redisUrl, uniqueNamespace } from './helpers/redis.ts';
 import { waitUntil } from './helpers/timing.ts';

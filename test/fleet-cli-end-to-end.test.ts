@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from './helpers/redis-test.ts';
 import type { FleetReport } from '../src/fleet-demo/figures.ts';
 import { redisUrl } from './helpers/redis.ts';
 import { runScript } from './helpers/run-command.ts';

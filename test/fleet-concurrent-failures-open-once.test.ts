@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { test, type TestContext } from 'node:test';
+import type { TestContext } from 'node:test';
+import { test } from './helpers/redis-test.ts';
 import { circuitKeys } from '../src/fleet/circuit-keys.ts';
 import { parseSnapshot, type Snapshot } from '../src/fleet/snapshot.ts';
 import { connectedCircuit, inspector, redisUrl, uniqueNamespace } from './helpers/redis.ts';

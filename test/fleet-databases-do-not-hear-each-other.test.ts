@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from './helpers/redis-test.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connectedCircuit, redisUrl, uniqueNamespace } from './helpers/redis.ts';
 import { waitUntil } from './helpers/timing.ts';

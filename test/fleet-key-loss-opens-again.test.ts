@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from './helpers/redis-test.ts';
 import type { Redis } from 'ioredis';
 import { isCircuitOpenError } from '../src/breakers/breaker.ts';
 import { circuitKeys, type CircuitKeys } from '../src/fleet/circuit-keys.ts';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from './helpers/redis-test.ts';
 import type { Redis } from 'ioredis';
 import { connectedCircuit, inspector, privateRedis, uniqueNamespace } from './helpers/redis.ts';
 import { DISPOSE_MAX_MS, waitUntil } from './helpers/timing.ts';

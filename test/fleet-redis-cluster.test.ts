@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from './helpers/redis-test.ts';
 import { Cluster } from 'ioredis';
 import { circuitKeys } from '../src/fleet/circuit-keys.ts';
 import { cleanUp, connectedCircuit, uniqueNamespace } from './helpers/redis.ts';

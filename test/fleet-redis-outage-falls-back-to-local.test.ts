@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from './helpers/redis-test.ts';
 import { isCircuitOpenError } from '../src/breakers/breaker.ts';
 import { connectedCircuit, privateRedis, uniqueNamespace } from './helpers/redis.ts';
 import { waitUntil } from './helpers/timing.ts';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from './helpers/redis-test.ts';
 import { resolveOptions } from '../src/fleet/shared-circuit-options.ts';
 import { SharedCircuit } from '../src/fleet/shared-circuit.ts';
 import { cleanUp, inspector, privateRedis, uniqueNamespace } from './helpers/redis.ts';

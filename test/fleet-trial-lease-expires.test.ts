@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { test } from 'node:test';
+import { test } from './helpers/redis-test.ts';
 import { isCircuitOpenError } from '../src/breakers/breaker.ts';
 import { circuitKeys } from '../src/fleet/circuit-keys.ts';
 import type { SharedCircuitOptions } from '../src/fleet/shared-circuit-options.ts';

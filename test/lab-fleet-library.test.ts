@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from './helpers/redis-test.ts';
 import { cockatiel } from '../src/breakers/cockatiel.ts';
 import { fleetLibrary } from '../src/fleet/index.ts';
 import { consecutiveModel } from '../src/scenario/consecutive-model.ts';

@@ -44,6 +44,12 @@ export interface BreakerLibrary {
   readonly name: string;
   readonly version: string;
   create(settings: BreakerSettings): Breaker;
+  /**
+   * The library's own rule for opening, in a few words, where it is not the scenario's "open
+   * after N consecutive failures" (opossum: a failure rate over a time window); absent where it
+   * is. Durations in the text are the settings' milliseconds shown as seconds.
+   */
+  rule?(settings: BreakerSettings): string;
 }
 
 /** The library refused the call because its circuit was open (or its half-open slots were taken). */

@@ -63,4 +63,20 @@ function createOpossum(settings: BreakerSettings): Breaker {
   };
 }
 
-export const opossum = installedLibrary('opossum', createOpossum);
+/**
+ * opossum's rule, in words, read from the options the adapter gives it (so it follows them):
+ * opossum opens when the failure rate over its window is above the threshold (circuit.js `fail`).
+ */
+export function opossumRule(settings: BreakerSettings): string {
+  const options = opossumOptions(settings);
+  const window = (options.rollingCountTimeout ?? 10_000) / 1000;
+  const parts = [
+    `opens on a failure rate: more than ${options.errorThresholdPercentage ?? 50}% of the calls in its last ${window} s failed`,
+    ...(options.volumeThreshold
+      ? [`once ${options.volumeThreshold} calls are in that window`]
+      : []),
+  ];
+  return `${parts.join(', ')} (rejected calls count as calls)`;
+}
+
+export const opossum = installedLibrary('opossum', createOpossum, opossumRule);

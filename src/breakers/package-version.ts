@@ -22,10 +22,14 @@ export function packageVersion(name: string): string {
   }
 }
 
-/** An adapted library, named as its npm package and shown with the installed version. */
+/**
+ * An adapted library, named as its npm package and shown with the installed version; `rule` when
+ * its rule for opening differs from "N consecutive failures" (see BreakerLibrary.rule).
+ */
 export function installedLibrary(
   name: string,
   create: (settings: BreakerSettings) => Breaker,
+  rule?: (settings: BreakerSettings) => string,
 ): BreakerLibrary {
-  return { name, version: packageVersion(name), create };
+  return { name, version: packageVersion(name), create, ...(rule ? { rule } : {}) };
 }

@@ -1,4 +1,4 @@
-import { parsePort, parsePositive, parseWhole } from './numbers.ts';
+import { parsePort, parsePositiveUpTo, parseWhole, parseWholeUpTo } from './numbers.ts';
 import { commandLine } from './command-line.ts';
 import { UsageError } from './usage-error.ts';
 import { FLEET_MODES, type FleetMode } from '../fleet-demo/worker-protocol.ts';
@@ -29,6 +29,11 @@ export interface FleetCliOptions {
 }
 
 export const MAX_WORKERS = 64;
+/** The demo's schedule is minutes long at most: an hour for any one of its durations. */
+export const MAX_SECONDS = 3600;
+/** A worker's interval and request timeout: a minute at most. */
+export const MAX_MS = 60_000;
+export const MAX_FAILURES = 1000;
 
 export const FLEET_COMMAND = commandLine({
   usage: 'npm run fleet -- [options]',
@@ -44,17 +49,26 @@ redis://127.0.0.1:6379); --mode local gives each worker its own in-process break
       help: `run one mode only (default: both, side by side; shared is skipped
 with a warning when Redis is unreachable)`,
     },
-    failures: { value: '<n>', help: 'consecutive failures that open a circuit (default 3)' },
+    failures: {
+      value: '<n>',
+      help: `consecutive failures that open a circuit, 1 to ${MAX_FAILURES} (default 3)`,
+    },
     'reset-timeout': {
       value: '<s>',
-      help: 'seconds a circuit stays open before one trial call (default 2)',
+      help: `seconds a circuit stays open before one trial call, up to ${MAX_SECONDS} (default 2)`,
     },
-    down: { value: '<s>', help: 'seconds the server is down (default 10)' },
-    up: { value: '<s>', help: 'seconds the server is up before the outage (default 2)' },
-    interval: { value: '<ms>', help: "milliseconds between a worker's calls (default 100)" },
+    down: { value: '<s>', help: `seconds the server is down, up to ${MAX_SECONDS} (default 10)` },
+    up: {
+      value: '<s>',
+      help: `seconds the server is up before the outage, up to ${MAX_SECONDS} (default 2)`,
+    },
+    interval: {
+      value: '<ms>',
+      help: `milliseconds between a worker's calls, up to ${MAX_MS} (default 100)`,
+    },
     'request-timeout': {
       value: '<ms>',
-      help: 'a call with no answer after this long fails (default 1000)',
+      help: `a call with no answer after this many ms fails, up to ${MAX_MS} (default 1000)`,
     },
     'metrics-port': {
       value: '<n>',
@@ -95,13 +109,16 @@ export function parseFleetOptions(argv: readonly string[]): FleetCliOptions {
     );
   }
   const seconds = (option: string, raw: string | undefined, fallback: number) =>
-    raw === undefined ? fallback : parsePositive(option, raw) * 1000;
+    raw === undefined ? fallback : parsePositiveUpTo(option, raw, MAX_SECONDS, 's') * 1000;
   const ms = (option: string, raw: string | undefined, fallback: number) =>
-    raw === undefined ? fallback : parsePositive(option, raw);
+    raw === undefined ? fallback : parsePositiveUpTo(option, raw, MAX_MS, 'ms');
   return {
     workers,
     mode: parseMode(values.mode),
-    failures: values.failures === undefined ? 3 : parseWhole('--failures', values.failures),
+    failures:
+      values.failures === undefined
+        ? 3
+        : parseWholeUpTo('--failures', values.failures, MAX_FAILURES),
     resetTimeoutMs: seconds('--reset-timeout', values['reset-timeout'], 2000),
     downMs: seconds('--down', values.down, 10_000),
     upMs: seconds('--up', values.up, 2000),

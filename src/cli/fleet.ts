@@ -18,6 +18,7 @@ import {
   redisUrlFromEnv,
 } from '../fleet/redis-url.ts';
 import { isWorkerFailedError, killAllWorkers } from '../fleet-demo/worker-process.ts';
+import { onPath, REDIS_INSTALL_HINT } from '../fleet/redis-availability.ts';
 import type { FleetMode } from '../fleet-demo/worker-protocol.ts';
 
 const START_REDIS = "redis-server --port 6379 --save '' --appendonly no";
@@ -74,12 +75,14 @@ async function chooseModes(
   if (problem === undefined) {
     return { modes: options.mode === 'both' ? ['shared', 'local'] : ['shared'], skipped: {} };
   }
+  // Without redis-server installed, "start one" is no help: say how to get it, as the tests do.
+  const remedy = onPath('redis-server')
+    ? `start one (${START_REDIS}) or set REDIS_URL`
+    : `${REDIS_INSTALL_HINT}; or set REDIS_URL`;
   if (options.mode === 'shared') {
-    throw new UsageError(
-      `--mode shared needs Redis: ${problem}; start one (${START_REDIS}) or set REDIS_URL`,
-    );
+    throw new UsageError(`--mode shared needs Redis: ${problem}; ${remedy}`);
   }
-  console.error(`fleet: ${problem}; running local mode only (set REDIS_URL for the shared mode)`);
+  console.error(`fleet: ${problem}; running local mode only (for the shared mode: ${remedy})`);
   return { modes: ['local'], skipped: { shared: problem } };
 }
 

@@ -7,6 +7,13 @@ import {
   type Scenario,
 } from '../scenario/scenario.ts';
 import { loadScenarioFile } from '../scenario/scenario-file.ts';
+import {
+  checkScenarioBounds,
+  isScenarioBoundError,
+  MAX_CONCURRENCY,
+  MAX_COUNT,
+  SPEED_RANGE,
+} from '../scenario/scenario-bounds.ts';
 import { commandLine } from './command-line.ts';
 import { parsePort, parsePositive, parseWhole } from './numbers.ts';
 import { fromOption } from './option-context.ts';
@@ -40,7 +47,7 @@ fleet is the circuit shared in Redis at $REDIS_URL (default redis://127.0.0.1:63
     },
     failures: {
       value: '<n>',
-      help: `consecutive failures that open the circuit (default ${SEED_SCENARIO.failures})`,
+      help: `consecutive failures that open the circuit, 1 to ${MAX_COUNT} (default ${SEED_SCENARIO.failures})`,
     },
     'reset-timeout': {
       value: '<s>',
@@ -57,7 +64,10 @@ fleet is the circuit shared in Redis at $REDIS_URL (default redis://127.0.0.1:63
 (default ${formatSchedule(SEED_SCENARIO.schedule)}); server is on, off, slow=<ms>,
 hang, error=<status>, flaky=<rate> or reset, e.g. on:3,off:5,on:4`,
     },
-    concurrency: { value: '<n>', help: 'callers per library making each call at once (default 1)' },
+    concurrency: {
+      value: '<n>',
+      help: `callers per library making each call at once, 1 to ${MAX_CONCURRENCY} (default 1)`,
+    },
     'ignore-status': {
       value: '<codes>',
       help: `comma list of HTTP statuses the breakers must not count as failures
@@ -65,17 +75,22 @@ hang, error=<status>, flaky=<rate> or reset, e.g. on:3,off:5,on:4`,
     },
     speed: {
       value: '<x>',
-      help: 'divide every duration by x; times shown stay in scenario seconds (default 1)',
+      help: `divide every duration by x, ${SPEED_RANGE.min} to ${SPEED_RANGE.max} (default 1); times shown stay
+in scenario seconds; each duration divided by x must fit Node's timers (24.8 days)`,
     },
     port: {
       value: '<n>',
       help: `port of the mock server, 0 for a free one (default ${DEFAULT_PORT})`,
     },
-    json: { help: 'print the trace as one JSON document on stdout, nothing else' },
+    json: {
+      help: `print the trace as one JSON document on stdout, nothing else (through npm, add -s:
+npm start -s -- --json > trace.json)`,
+    },
     'seed-format': { help: "print the seed's own lines, one library after another" },
     report: {
       value: '<file.html>',
-      help: 'also write the HTML timeline report (one self-contained page) to this file',
+      help: `also write the HTML timeline report (one self-contained page) to this file; its
+folder must exist (reports/ is there for it); relative to where you ran npm`,
     },
     help: { help: 'show this help' },
   },
@@ -120,6 +135,7 @@ export function parseLabOptions(argv: readonly string[]): LabOptions {
     ),
     ignoreStatuses: option(values['ignore-status'], parseStatuses, base.ignoreStatuses),
   };
+  checkBounds(scenario, values, path);
   return {
     scenario,
     libraries: option(values.library, parseLibraries, [...DEFAULT_LIBRARIES]),
@@ -128,6 +144,34 @@ export function parseLabOptions(argv: readonly string[]): LabOptions {
     report: values.report,
     help: values.help ?? false,
   };
+}
+
+/** The flag of each scenario field the bounds check, for the one-line error. */
+const FIELD_FLAGS = {
+  failures: 'failures',
+  resetTimeout: 'reset-timeout',
+  delay: 'delay',
+  requestTimeout: 'request-timeout',
+  schedule: 'schedule',
+  speed: 'speed',
+  concurrency: 'concurrency',
+} as const;
+
+/** Bounds that span fields (a duration after --speed); names the flag, or the file it came from. */
+function checkBounds(
+  scenario: Scenario,
+  values: Readonly<Record<string, string | boolean | undefined>>,
+  file: string | undefined,
+): void {
+  try {
+    checkScenarioBounds(scenario);
+  } catch (error) {
+    if (!isScenarioBoundError(error) || !(error.field in FIELD_FLAGS)) throw error;
+    const flag = FIELD_FLAGS[error.field as keyof typeof FIELD_FLAGS];
+    const where =
+      values[flag] === undefined && file !== undefined ? `--scenario ${file}` : `--${flag}`;
+    throw new UsageError(`${where}: ${error.message}`);
+  }
 }
 
 function parseLibraries(raw: string): LibraryName[] {

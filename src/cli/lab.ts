@@ -4,7 +4,8 @@ import { formatJsonTrace } from '../report/json-trace.ts';
 import { formatSeedRuns } from '../report/seed/seed-runs.ts';
 import { summaryTable, tableHeader, tableRow } from '../report/terminal/side-by-side.ts';
 import { writeTimelineReport } from '../report/timeline/page.ts';
-import { runScenario } from '../scenario/run-scenario.ts';
+import { checkReportPath, reportPathFrom } from '../report/timeline/report-path.ts';
+import { ROLLING_WINDOW_SECONDS, runScenario } from '../scenario/run-scenario.ts';
 import { formatSchedule } from '../scenario/scenario.ts';
 import { LAB_COMMAND, parseLabOptions } from './lab-options.ts';
 import { isMain, runMain } from './main-guard.ts';
@@ -18,20 +19,34 @@ export async function main(argv: readonly string[]): Promise<number> {
   const libraries = options.libraries.map((name) =>
     fromOption(`--library ${name}`, () => libraryNamed(name)),
   );
+  // Checked before the run, not after it: a bad path must not cost the run.
+  const report = options.report === undefined ? undefined : reportPathFrom(options.report);
+  if (report !== undefined) fromOption('--report', () => checkReportPath(report));
   const paint = statePainter(process.stdout);
   const names = libraries.map((library) => library.name);
   const interrupt = new AbortController();
+  // `on`, not `once`: Ctrl-C reaches the lab twice, from the terminal and relayed by npm, and a
+  // second SIGINT with no listener left would kill it before the summary is out.
   const onSigint = () => interrupt.abort();
-  process.once('SIGINT', onSigint);
+  process.on('SIGINT', onSigint);
 
   if (options.output === 'table') {
     console.log(
-      `Scenario: ${formatSchedule(scenario.schedule)}; open after ${scenario.failures} failures, ` +
+      `Scenario: ${formatSchedule(scenario.schedule)}; open after ${scenario.failures} consecutive failures, ` +
         `${scenario.resetTimeout} s open, ${scenario.delay} s between calls, ` +
         `${scenario.requestTimeout} s request timeout, speed ${scenario.speed}x` +
         (scenario.concurrency > 1 ? `, ${scenario.concurrency} callers per call` : ''),
     );
-    console.log(tableHeader(names));
+    // Where a library's own rule differs from "N consecutive failures", say so beside the scenario's.
+    const settings = {
+      failures: scenario.failures,
+      resetTimeoutMs: scenario.resetTimeout * 1000,
+      rollingWindowMs: ROLLING_WINDOW_SECONDS * 1000,
+    };
+    for (const library of libraries) {
+      if (library.rule) console.log(`  ${library.name}: ${library.rule(settings)}`);
+    }
+    console.log(tableHeader(names, scenario.concurrency));
   }
   try {
     const trace = await runScenario({
@@ -41,7 +56,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       signal: interrupt.signal,
       onEvent: (event) => {
         if (options.output === 'table' && event.type === 'call')
-          console.log(tableRow(event, names, paint));
+          console.log(tableRow(event, names, paint, scenario.concurrency));
       },
     });
     if (options.output === 'json') console.log(formatJsonTrace(trace));
@@ -50,9 +65,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (trace.interrupted) console.log('Interrupted: the summary covers the calls made so far.');
       console.log(`\n${summaryTable(trace)}`);
     }
-    if (options.report) {
-      await writeTimelineReport(trace, options.report);
-      if (options.output !== 'json') console.log(`\nTimeline report written to ${options.report}`);
+    if (report !== undefined) {
+      await writeTimelineReport(trace, report);
+      if (options.output !== 'json') console.log(`\nTimeline report written to ${report}`);
     }
     return trace.interrupted ? 130 : 0;
   } finally {

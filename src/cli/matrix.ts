@@ -6,18 +6,25 @@ import { LIBRARIES } from '../libraries/registry.ts';
 import { renderMatrixDoc } from '../matrix/matrix-doc.ts';
 import { loadScenarioFolder, runMatrix } from '../matrix/run-matrix.ts';
 import { writeTimelinePage } from '../report/timeline/page.ts';
+import { SPEED_RANGE } from '../scenario/scenario-bounds.ts';
 import { isMain, runMain } from './main-guard.ts';
 import { parsePositive } from './numbers.ts';
 import { commandLine } from './command-line.ts';
 import { fromOption } from './option-context.ts';
 import { UsageError } from './usage-error.ts';
 
-const MATRIX_COMMAND = commandLine({
+export const MATRIX_COMMAND = commandLine({
   usage: 'npm run matrix -- [options]',
   about: `Runs every scenario in scenarios/ for every library and writes the behaviour matrix (Markdown)
-and one HTML page with the timeline of every run.`,
+and one HTML page with the timeline of every run.
+
+Rewrites two files tracked in git, docs/behaviour-matrix.md and docs/behaviour-timelines.html,
+unless --out and --report name others.`,
   options: {
-    speed: { value: '<x>', help: 'run every scenario x times faster (default 10)' },
+    speed: {
+      value: '<x>',
+      help: `run every scenario x times faster, ${SPEED_RANGE.min} to ${SPEED_RANGE.max} (default 10)`,
+    },
     only: {
       value: '<ids>',
       help: 'comma list of scenario ids (file names without .json) to run (default: all)',
@@ -33,6 +40,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   const values = MATRIX_COMMAND.parse(argv);
   if (values.help) return MATRIX_COMMAND.printHelp();
   const speed = values.speed === undefined ? 10 : parsePositive('--speed', values.speed);
+  if (speed < SPEED_RANGE.min || speed > SPEED_RANGE.max) {
+    throw new UsageError(
+      `--speed must be from ${SPEED_RANGE.min} to ${SPEED_RANGE.max}, got "${values.speed}"`,
+    );
+  }
   const folder = values.scenarios ?? 'scenarios';
   const out = values.out ?? 'docs/behaviour-matrix.md';
   const report = values.report ?? 'docs/behaviour-timelines.html';

@@ -26,3 +26,21 @@ export function parsePort(raw: string, option = '--port'): number {
   }
   return port;
 }
+
+/** A number > 0 and at most `max`, e.g. `--down 10` (seconds, at most an hour). */
+export function parsePositiveUpTo(option: string, raw: string, max: number, unit: string): number {
+  const value = parsePositive(option, raw);
+  if (value > max) {
+    throw new UsageError(`${option} must be a number > 0 and at most ${max} ${unit}, got "${raw}"`);
+  }
+  return value;
+}
+
+/** A whole number from 1 to `max`, e.g. `--failures 3`. */
+export function parseWholeUpTo(option: string, raw: string, max: number): number {
+  const value = raw.trim() === '' ? Number.NaN : Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new UsageError(`${option} must be a whole number from 1 to ${max}, got "${raw}"`);
+  }
+  return value;
+}

@@ -18,9 +18,10 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PNG = join(ROOT, 'docs/images/timeline.png');
 const SPEED = 10;
 
-const SCREENSHOT_COMMAND = commandLine({
+export const SCREENSHOT_COMMAND = commandLine({
   usage: 'npm run report:screenshot',
-  about: 'Runs the seed scenario at 10x and saves docs/images/timeline.png.',
+  about:
+    'Runs the seed scenario at 10x and saves docs/images/timeline.png: rewrites that file, which is tracked in git.',
   options: { help: { help: 'show this help' } },
 });
 

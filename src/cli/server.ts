@@ -5,6 +5,7 @@ import { parsePort } from './numbers.ts';
 import { commandLine } from './command-line.ts';
 import { fromOption } from './option-context.ts';
 import { UsageError } from './usage-error.ts';
+import { MAX_TIMER_MS } from '../scenario/scenario-bounds.ts';
 
 const SERVER_COMMAND = commandLine({
   usage: 'npm run server -- [options]',
@@ -29,6 +30,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   const values = SERVER_COMMAND.parse(argv);
   if (values.help) return SERVER_COMMAND.printHelp();
   const mode = fromOption('--mode', () => parseMode(values.mode ?? 'up'));
+  if (mode.kind === 'slow' && mode.ms > MAX_TIMER_MS) {
+    throw new UsageError(
+      `--mode: slow=<ms> takes at most ${MAX_TIMER_MS} ms (Node's timer limit), got "${values.mode}"`,
+    );
+  }
   const seed = values.seed === undefined ? 1 : Number(values.seed);
   if (!Number.isInteger(seed))
     throw new UsageError(`--seed must be a whole number, got "${values.seed}"`);

@@ -6,7 +6,9 @@ export type RequestFailure =
   | { kind: 'timeout'; afterMs: number }
   | { kind: 'reset' }
   | { kind: 'status'; status: number }
-  | { kind: 'network'; code: string };
+  | { kind: 'network'; code: string }
+  /** The caller gave up on it through its signal (the lab's Ctrl-C), not the service. */
+  | { kind: 'aborted' };
 
 export class RequestFailedError extends Error {
   override readonly name = 'RequestFailedError';
@@ -28,6 +30,8 @@ export interface FetchGreetingOptions {
   timeoutMs: number;
   /** Sent as `x-circuit-lab-client` so the mock server can count requests per client. Default: not sent. */
   client?: string;
+  /** Aborts the request when it fires (rejects with kind `aborted`). Default: none. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -37,17 +41,25 @@ export interface FetchGreetingOptions {
 export async function fetchGreeting(url: string, options: FetchGreetingOptions): Promise<string> {
   const headers: Record<string, string> = {};
   if (options.client !== undefined) headers[CLIENT_HEADER] = options.client;
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+  const fail = (error: unknown) =>
+    new RequestFailedError(
+      url,
+      options.signal?.aborted ? { kind: 'aborted' } : classify(error, options.timeoutMs),
+      { cause: error },
+    );
   let response: Response;
   try {
-    response = await fetch(url, { headers, signal: AbortSignal.timeout(options.timeoutMs) });
+    response = await fetch(url, { headers, signal });
   } catch (error) {
-    throw new RequestFailedError(url, classify(error, options.timeoutMs), { cause: error });
+    throw fail(error);
   }
   let body: string;
   try {
     body = await response.text(); // read it either way, so the pooled connection is released
   } catch (error) {
-    throw new RequestFailedError(url, classify(error, options.timeoutMs), { cause: error });
+    throw fail(error);
   }
   if (!response.ok) {
     throw new RequestFailedError(url, { kind: 'status', status: response.status });
@@ -93,5 +105,7 @@ function describeFailure(failure: RequestFailure): string {
       return `HTTP ${failure.status}`;
     case 'network':
       return `network error ${failure.code}`;
+    case 'aborted':
+      return 'aborted by the caller';
   }
 }

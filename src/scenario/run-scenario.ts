@@ -7,7 +7,10 @@ import type { ServerMode } from '../server/server-mode.ts';
 import { ServerSwitch } from '../server/server-switch.ts';
 import { serverModeOf, type Phase, type Scenario, type ServerSetting } from './scenario.ts';
 import { ScenarioTime } from './scenario-time.ts';
-import type { CallRecord, LibraryRun, ServerSpan, StateSpan, Trace } from './trace.ts';
+import type { CallRecord, LibraryRun, Outcome, ServerSpan, StateSpan, Trace } from './trace.ts';
+
+/** The time window given to libraries that count over time, in scenario seconds (opossum's default). */
+export const ROLLING_WINDOW_SECONDS = 10;
 
 /** Something that happened during a run, for live views. */
 export type RunEvent =
@@ -19,7 +22,16 @@ export type RunEvent =
       server: Phase['server'];
       /** Every library's record(s) of this call, one per caller. */
       records: (CallRecord & { library: string })[];
+      /** Each library's state once the last of its callers finished, and the time till a trial then. */
+      after: Record<string, LaneAfter>;
     };
+
+/** A library's circuit read once every caller of a call has finished. */
+export interface LaneAfter {
+  state: CircuitState;
+  /** Scenario seconds, as CallRecord.timeTillRetry. */
+  timeTillRetry: number;
+}
 
 export interface RunOptions {
   scenario: Scenario;
@@ -29,7 +41,10 @@ export interface RunOptions {
   /** Default 0 (a free port). */
   port?: number;
   onEvent?: (event: RunEvent) => void;
-  /** Aborting stops the run after the call in flight; the trace so far is returned. */
+  /**
+   * Aborting stops the run: the requests in flight are aborted (recorded as `interrupted`), no
+   * further call is made, and the trace so far is returned.
+   */
   signal?: AbortSignal;
 }
 
@@ -71,7 +86,7 @@ export async function runScenario(options: RunOptions): Promise<Trace> {
       const breaker = library.create({
         failures: scenario.failures,
         resetTimeoutMs,
-        rollingWindowMs: realMs(10),
+        rollingWindowMs: realMs(ROLLING_WINDOW_SECONDS),
         ...(isFailure ? { isFailure } : {}),
       });
       lanes.push({
@@ -107,12 +122,22 @@ export async function runScenario(options: RunOptions): Promise<Trace> {
             })),
           ),
         );
+        const afterAll = now();
         options.onEvent?.({
           type: 'call',
           call: callNumber,
           at: since(startedAt),
           server: phase.server,
           records,
+          after: Object.fromEntries(
+            lanes.map((lane) => [
+              lane.library.name,
+              {
+                state: lane.breaker.state,
+                timeTillRetry: scenarioSeconds(lane.watch.timeTillRetryMs(afterAll)),
+              },
+            ]),
+          ),
         });
         await sleep(realMs(scenario.delay), signal);
       }
@@ -136,15 +161,22 @@ export async function runScenario(options: RunOptions): Promise<Trace> {
     setting: ServerSetting,
   ): Promise<CallRecord> {
     const callStart = now();
-    const { outcome, trial, error } = await callThrough(
+    let aborted = false;
+    const result = await callThrough(
       lane.breaker,
       () =>
         fetchGreeting(server.url, {
           timeoutMs: realMs(scenario.requestTimeout),
           client: lane.library.name,
+          ...(signal ? { signal } : {}),
+        }).catch((error: unknown) => {
+          aborted = isRequestFailedError(error) && error.failure.kind === 'aborted';
+          throw error;
         }),
       isFailure,
     );
+    const { trial, error } = result;
+    const outcome: Outcome = aborted ? 'interrupted' : result.outcome;
     const callEnd = now();
     const record: CallRecord = {
       call,

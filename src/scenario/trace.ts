@@ -2,8 +2,12 @@ import type { CircuitState } from '../breakers/breaker.ts';
 import type { CallOutcome } from '../breakers/call-through.ts';
 import type { Scenario, ServerSetting } from './scenario.ts';
 
-/** What one call through one library's breaker came to (see CallOutcome). */
-export type Outcome = CallOutcome;
+/**
+ * What one call through one library's breaker came to (see CallOutcome), or `interrupted`: the
+ * run was stopped (Ctrl-C) while the call was in flight and its request was aborted. (The breaker
+ * may have counted that abort as a failure: `state` is what it says after.)
+ */
+export type Outcome = CallOutcome | 'interrupted';
 
 /** One call through one library. Times are scenario seconds (real seconds x speed). */
 export interface CallRecord {

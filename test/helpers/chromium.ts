@@ -1,11 +1,15 @@
 import type { TestContext } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../../src/report/timeline/chromium.ts';
+import { launchChromium, missingChromium } from '../../src/report/timeline/chromium.ts';
 
 /**
- * The system Chromium, headless, closed when the test ends. When it is not installed the test
- * FAILS with the reason (CI installs it): a skipped browser test would hide a broken report.
+ * Why the system Chromium is not here, in one line that says how to get it; undefined when it is.
+ * A test that needs it passes this as its `skip`: a fresh clone's `npm test` then passes and says
+ * what it did not run. CI installs Chromium (.ci/run), so there the test always runs.
  */
+export const CHROMIUM_MISSING = missingChromium();
+
+/** The system Chromium, headless, closed when the test ends. */
 export async function startChromium(t: TestContext): Promise<Browser> {
   const browser = await launchChromium();
   t.after(() => browser.close());

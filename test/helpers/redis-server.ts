@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { onPath, REDIS_INSTALL_HINT } from '../../src/fleet/redis-availability.ts';
 
 /** A private redis-server on a loopback port, for tests and benchmarks. Stop and start it at will. */
 export interface RedisServer extends AsyncDisposable {
@@ -26,6 +27,10 @@ export interface RedisServerOptions {
 /** Spawns `redis-server` on a free loopback port, persistence off, and waits until it answers PING. */
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   const command = options.command ?? 'redis-server';
+  if (!command.includes('/') && !onPath(command)) {
+    // One line instead of an uncaught `spawn redis-server ENOENT`.
+    throw new Error(`${command} is not on the PATH; ${REDIS_INSTALL_HINT}`);
+  }
   const startTimeoutMs = options.startTimeoutMs ?? 5000;
   const port = await freePort();
   let child: ChildProcess | undefined;

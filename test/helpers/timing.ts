@@ -85,3 +85,9 @@ export const PAGE_DEADLINE_MS = 10_000;
 
 /** Fleet: dispose() of a circuit whose Redis is down returns within this many milliseconds. */
 export const DISPOSE_MAX_MS = 100;
+
+/**
+ * Ctrl-C test: from SIGINT to the lab's exit, through npm, on a loaded machine. The call in flight
+ * would hold the lab for its 10 s request timeout if it were waited for rather than aborted.
+ */
+export const INTERRUPT_DEADLINE_MS = 2000;

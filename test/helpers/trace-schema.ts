@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 
 const STATES = ['closed', 'open', 'half-open'];
-const OUTCOMES = ['success', 'failure', 'rejected', 'ignored'];
+const OUTCOMES = ['success', 'failure', 'rejected', 'ignored', 'interrupted'];
 
 function isNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);

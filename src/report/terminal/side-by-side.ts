@@ -1,50 +1,108 @@
-import type { RunEvent } from '../../scenario/run-scenario.ts';
+import type { LaneAfter, RunEvent } from '../../scenario/run-scenario.ts';
 import type { CallRecord, Outcome, Trace } from '../../scenario/trace.ts';
 import type { Paint } from './color.ts';
 
-const LANE_WIDTH = 28;
+/** With more callers than this, a lane counts outcomes (`3F 97R`) instead of a letter per caller. */
+const MAX_LETTERS = 20;
 
-/** The header of the live table: call, time, server, then one column per library. */
-export function tableHeader(libraries: readonly string[]): string {
-  const lanes = libraries.map((library) => library.padEnd(LANE_WIDTH)).join('');
-  return `${'call'.padStart(4)}  ${'time'.padStart(6)}  ${'server'.padEnd(10)}  ${lanes}`.trimEnd();
+/** The lane of one library: what the call(s) came to, the state after, seconds till the next trial. */
+interface LaneLayout {
+  outcome: number;
+  width: number;
 }
 
-/** One row per call: what each library did, its state and its time till retry. */
+function laneLayout(concurrency: number): LaneLayout {
+  // A word (`interrupted` is the longest), a letter per caller, or room for counts like `480F 500R 20S`.
+  const outcome = Math.max(11, concurrency <= MAX_LETTERS ? concurrency : 17);
+  // outcome, space, state (9), space, next trial (10), two spaces
+  return { outcome, width: outcome + 1 + 9 + 1 + 10 + 2 };
+}
+
+const PREFIX = `${'call'.padStart(4)}  ${'time'.padStart(6)}  ${'server'.padEnd(10)}  `;
+
+/**
+ * The header of the live table: call, time, server, then one column per library with its
+ * sub-columns named, and a legend line saying what the letters and columns mean.
+ */
+export function tableHeader(libraries: readonly string[], concurrency = 1): string {
+  const layout = laneLayout(concurrency);
+  const names = libraries.map((library) => library.padEnd(layout.width)).join('');
+  const sub = libraries
+    .map(
+      () =>
+        `${(concurrency > 1 ? 'callers' : 'outcome').padEnd(layout.outcome)} ${'state'.padEnd(9)} ${'next trial'.padStart(10)}  `,
+    )
+    .join('');
+  return [
+    `${PREFIX}${names}`.trimEnd(),
+    `${' '.repeat(PREFIX.length)}${sub}`.trimEnd(),
+    tableLegend(concurrency),
+  ].join('\n');
+}
+
+/** The line under the header that explains the letters and the columns. */
+export function tableLegend(concurrency: number): string {
+  const letters = Object.entries(LETTER)
+    .map(([name, letter]) => `${letter} ${name}`)
+    .join(', ');
+  const outcome =
+    concurrency <= 1
+      ? 'outcome: of the call; state: right after it'
+      : concurrency <= MAX_LETTERS
+        ? `callers: one letter per caller, in caller order: ${letters}; state: after the last caller`
+        : `callers: how many got each outcome: ${letters}; state: after the last caller`;
+  return `${outcome}; next trial: seconds till the circuit lets a trial call through, blank while closed`;
+}
+
+/** One row per call: what each library did, its state after and the time till its next trial. */
 export function tableRow(
   event: Extract<RunEvent, { type: 'call' }>,
   libraries: readonly string[],
   paint: Paint,
+  concurrency = 1,
 ): string {
-  const lanes = libraries.map((library) => {
-    return lane(
+  const layout = laneLayout(concurrency);
+  const lanes = libraries.map((library) =>
+    lane(
       event.records.filter((record) => record.library === library),
+      event.after[library],
+      layout,
       paint,
-    );
-  });
+    ),
+  );
   return `${String(event.call).padStart(4)}  ${event.at.toFixed(1).padStart(6)}  ${event.server.padEnd(10)}  ${lanes.join('')}`.trimEnd();
 }
 
-function lane(records: readonly CallRecord[], paint: Paint): string {
-  // The state to show is the one after the last of the callers finished.
-  const last = records.reduce<CallRecord | undefined>(
-    (latest, record) =>
-      !latest || record.at + record.latency >= latest.at + latest.latency ? record : latest,
-    undefined,
-  );
-  if (!last) return ''.padEnd(LANE_WIDTH);
-  const outcome = records.length === 1 ? last.outcome : countOutcomes(records);
-  const state = paint(last.state, last.state.padEnd(9));
-  const retry = oneDecimal(last.timeTillRetry).padStart(5);
-  return `${outcome.padEnd(11)} ${state} ${retry}  `;
+function lane(
+  records: readonly CallRecord[],
+  after: LaneAfter | undefined,
+  layout: LaneLayout,
+  paint: Paint,
+): string {
+  const first = records[0];
+  if (!first) return ''.padEnd(layout.width);
+  const { state, timeTillRetry } = after ?? first;
+  const outcome = records.length === 1 ? first.outcome : callerOutcomes(records);
+  const shown = paint(state, state.padEnd(9));
+  const trial = state === 'closed' ? '' : oneDecimal(Math.max(0, timeTillRetry));
+  return `${outcome.padEnd(layout.outcome)} ${shown} ${trial.padStart(10)}  `;
 }
 
-const LETTER: Record<Outcome, string> = { success: 'S', failure: 'F', rejected: 'R', ignored: 'I' };
+const LETTER: Record<Outcome, string> = {
+  success: 'S',
+  failure: 'F',
+  rejected: 'R',
+  ignored: 'I',
+  interrupted: 'X',
+};
 
-/** `1F 9R`: with several callers, how many of each outcome. */
-function countOutcomes(records: readonly CallRecord[]): string {
+/** `FFFRRRRRRR`: each caller's outcome in caller order; `3F 97R` past MAX_LETTERS callers. */
+function callerOutcomes(records: readonly CallRecord[]): string {
+  const ordered = [...records].sort((a, b) => (a.caller ?? 0) - (b.caller ?? 0));
+  if (ordered.length <= MAX_LETTERS)
+    return ordered.map((record) => LETTER[record.outcome]).join('');
   const counts = new Map<Outcome, number>();
-  for (const record of records) counts.set(record.outcome, (counts.get(record.outcome) ?? 0) + 1);
+  for (const record of ordered) counts.set(record.outcome, (counts.get(record.outcome) ?? 0) + 1);
   return [...counts].map(([outcome, count]) => `${count}${LETTER[outcome]}`).join(' ');
 }
 

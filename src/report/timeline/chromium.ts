@@ -23,13 +23,21 @@ export function isChromiumMissingError(error: unknown): error is ChromiumMissing
   return error instanceof ChromiumMissingError;
 }
 
+/**
+ * Why the system Chromium cannot be launched, in one line (what is missing and how to get it), or
+ * undefined when it is there.
+ */
+export function missingChromium(executablePath = CHROMIUM_PATH): string | undefined {
+  if (existsSync(executablePath)) return undefined;
+  return (
+    `Chromium not found at ${executablePath}: install Debian's chromium package ` +
+    '(apt-get install chromium), or run bash .ci/run, which installs it and runs the tests'
+  );
+}
+
 /** Launches the system Chromium headless; throws ChromiumMissingError when it is not installed. */
 export async function launchChromium(executablePath = CHROMIUM_PATH): Promise<Browser> {
-  if (!existsSync(executablePath)) {
-    throw new ChromiumMissingError(
-      `Chromium not found at ${executablePath}: install Debian's chromium package ` +
-        '(apt-get install chromium); the timeline report is rendered with it',
-    );
-  }
+  const missing = missingChromium(executablePath);
+  if (missing !== undefined) throw new ChromiumMissingError(missing);
   return chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS] });
 }

@@ -20,10 +20,13 @@ export function renderLegend(traces: readonly Trace[]): string {
     ),
   );
   // Success, failure and rejected always: their absence is news. Others only when they occur.
-  const marks = MARK_OUTCOMES.filter((o) => o !== 'ignored' || outcomes.has(o)).map((outcome) => {
-    const style = markStyle(outcome);
-    return item('mark', `<g transform="translate(12 9)">${style.shape}</g>`, style.meaning);
-  });
+  const always: readonly string[] = ['success', 'failure', 'rejected'];
+  const marks = MARK_OUTCOMES.filter((o) => always.includes(o) || outcomes.has(o)).map(
+    (outcome) => {
+      const style = markStyle(outcome);
+      return item('mark', `<g transform="translate(12 9)">${style.shape}</g>`, style.meaning);
+    },
+  );
   marks.push(
     item(
       'mark',

@@ -37,10 +37,16 @@ const MARKS: Record<Outcome, MarkStyle> = {
     shape: '<path d="M0-6L6 0L0 6L-6 0Z" fill="#fff" stroke="#8250df" stroke-width="2"/>',
     meaning: 'error the breaker ignored',
   },
+  interrupted: {
+    colour: '#6e7781',
+    shape:
+      '<circle r="5" fill="#fff" stroke="#6e7781" stroke-width="2"/><path d="M-3.5 3.5L3.5-3.5" stroke="#6e7781" stroke-width="2"/>',
+    meaning: 'cut short: the run was interrupted',
+  },
 };
 
 /** Outcomes in legend order. */
-export const MARK_OUTCOMES = ['success', 'failure', 'rejected', 'ignored'] as const;
+export const MARK_OUTCOMES = ['success', 'failure', 'rejected', 'ignored', 'interrupted'] as const;
 
 export function markStyle(outcome: Outcome): MarkStyle {
   return MARKS[outcome];
