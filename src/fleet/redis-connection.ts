@@ -36,6 +36,8 @@ export interface ConnectionOptions {
 export interface ConnectionMember {
   readonly keys: CircuitKeys;
   readonly resetTimeoutMs: number;
+  readonly halfOpenTrials: number;
+  readonly successThreshold: number;
   /** Connected, subscribed, writable, and the circuit's state read: the shared state can be used (again). */
   up(snapshot: Snapshot): void;
   /** Redis went away, answered too late, or refused a write. Once per outage. */
@@ -226,11 +228,11 @@ export class RedisConnection {
     script: LuaScript,
     args: readonly (string | number)[],
   ): Promise<TrialReply> {
-    const { keys, resetTimeoutMs } = member;
+    const { keys, resetTimeoutMs, halfOpenTrials, successThreshold } = member;
     const reply = await script.run(
       this.#command,
       [keys.state, keys.lease, keys.probe],
-      [keys.channel, resetTimeoutMs, ...args],
+      [keys.channel, resetTimeoutMs, halfOpenTrials, successThreshold, ...args],
     );
     return parseSnapshot(String(reply));
   }

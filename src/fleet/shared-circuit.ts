@@ -22,9 +22,12 @@ import type { Snapshot, TrialReply } from './snapshot.ts';
 /** What this process knows of the shared state, kept in memory so a closed circuit costs no round trip. */
 type View =
   | { state: 'closed'; version: number; failures: number }
-  /** `retryAt` (local clock): when to ask Redis for the trial; until then, reject without asking. */
-  | { state: 'open'; version: number; retryAt: number }
-  /** Another process holds the trial; `retryAt` is when its lease runs out. */
+  /**
+   * `retryAt` (local clock): when to ask Redis for the trial; until then, reject without asking.
+   * Isolated by hand: never (Infinity) until released.
+   */
+  | { state: 'open'; version: number; retryAt: number; forced: boolean }
+  /** Every trial the fleet allows is running; `retryAt` is when the first lease runs out (or now). */
   | { state: 'half-open'; version: number; retryAt: number };
 
 /** Where the circuit's state lives right now. */
@@ -38,9 +41,11 @@ export type SharedCircuitMode = Backend['kind'];
 
 /**
  * A circuit breaker whose state lives in Redis and is shared by every process that uses the same
- * namespace and name: open after N consecutive failures across the fleet, one trial call in the
- * whole fleet per reset timeout. Transitions are atomic Lua scripts (scripts.ts); each process
- * follows them by pub/sub (redis-link.ts). While Redis is unreachable the circuit runs on a local
+ * namespace and name: open after N consecutive failures across the fleet, then after the reset
+ * timeout `halfOpenTrials` trial calls at once in the whole fleet (default one), closed after
+ * `successThreshold` trial successes, open again for a full reset timeout on any failed trial.
+ * Transitions are atomic Lua scripts (scripts.ts); each process follows them by pub/sub
+ * (redis-link.ts). While Redis is unreachable the circuit runs on a local
  * in-process breaker, and goes back to the shared state when Redis returns.
  */
 export class SharedCircuit implements Breaker {
@@ -54,8 +59,8 @@ export class SharedCircuit implements Breaker {
   }));
   #backend: Backend = { kind: 'connecting' };
   #resetting = false;
-  /** Local single flight: until then, this process is asking for or running the trial. */
-  #trialUntil = Number.NEGATIVE_INFINITY;
+  /** Trials this process is asking for or running: never more than the fleet allows at once. */
+  #trials = 0;
   #settleReady: (mode: 'shared' | 'local') => void = () => {};
   readonly #ready: Promise<'shared' | 'local'>;
 
@@ -65,11 +70,14 @@ export class SharedCircuit implements Breaker {
     this.#listeners.add((to) => this.#events.transition(to));
     const { redisUrl, namespace, name, resetTimeoutMs, redisTimeoutMs, connectTimeoutMs } =
       this.#options;
+    const { halfOpenTrials, successThreshold } = this.#options;
     this.#link = new RedisLink(
       {
         url: redisUrl,
         keys: circuitKeys(namespace, name, parseRedisTarget(redisUrl).db),
         resetTimeoutMs,
+        halfOpenTrials,
+        successThreshold,
         redisTimeoutMs,
         connectTimeoutMs,
       },
@@ -107,6 +115,12 @@ export class SharedCircuit implements Breaker {
     }
   }
 
+  /** Isolated by hand (control.ts `isolate`): open, every call rejected, until released. */
+  get isolated(): boolean {
+    const backend = this.#backend;
+    return backend.kind === 'shared' && backend.view.state === 'open' && backend.view.forced;
+  }
+
   onStateChange(listener: (state: CircuitState) => void): void {
     this.#listeners.add(listener);
   }
@@ -133,7 +147,10 @@ export class SharedCircuit implements Breaker {
         throw new Error('unreachable: ready() settled without a backend');
       case 'shared':
         if (backend.view.state === 'closed') return this.#callClosed(action);
-        if (this.#options.now() < Math.max(backend.view.retryAt, this.#trialUntil)) {
+        if (
+          this.#options.now() < backend.view.retryAt ||
+          this.#trials >= this.#options.halfOpenTrials
+        ) {
           throw new CircuitOpenError('fleet');
         }
         return this.#callTrial(action);
@@ -171,14 +188,18 @@ export class SharedCircuit implements Breaker {
     return value;
   }
 
-  /** The reset timeout has passed (as far as this process knows): ask Redis for the one trial. */
+  /** The reset timeout has passed (as far as this process knows): ask Redis for a trial. */
   async #callTrial<T>(action: () => Promise<T>): Promise<T> {
     const token = randomUUID();
     const leaseMs = this.#options.trialLeaseMs;
-    // Until the trial ends, however long it runs, this process starts no other.
-    this.#trialUntil = Number.POSITIVE_INFINITY;
-    const reply = await this.#run('trial', [leaseMs, token]);
-    if (!reply?.granted) this.#trialUntil = Number.NEGATIVE_INFINITY;
+    // Until the trial ends, however long it runs, it takes one of the trials the fleet allows.
+    this.#trials += 1;
+    let reply: TrialReply | undefined;
+    try {
+      reply = await this.#run('trial', [leaseMs, token]);
+    } finally {
+      if (!reply?.granted) this.#trials -= 1;
+    }
     if (reply === undefined) {
       // Redis went away while asking: the local breaker, fresh, decides.
       const backend = this.#backend;
@@ -211,7 +232,7 @@ export class SharedCircuit implements Breaker {
       return value;
     } finally {
       clearInterval(renewal);
-      this.#trialUntil = Number.NEGATIVE_INFINITY;
+      this.#trials -= 1;
     }
   }
 
@@ -250,7 +271,12 @@ export class SharedCircuit implements Breaker {
       case 'closed':
         return { state: 'closed', version: snapshot.version, failures: snapshot.failures };
       case 'open':
-        return { state: 'open', version: snapshot.version, retryAt: now + snapshot.retryInMs };
+        return {
+          state: 'open',
+          version: snapshot.version,
+          retryAt: snapshot.forced ? Number.POSITIVE_INFINITY : now + snapshot.retryInMs,
+          forced: snapshot.forced === true,
+        };
       case 'half-open':
         return { state: 'half-open', version: snapshot.version, retryAt: now + snapshot.leaseMs };
     }
