@@ -14,6 +14,16 @@ export {
   isFleetOptionsError,
   type SharedCircuitOptions,
 } from './shared-circuit-options.ts';
+export {
+  CircuitControl,
+  isRedisUnreachableError,
+  isUnknownCircuitError,
+  RedisUnreachableError,
+  UnknownCircuitError,
+  type CircuitControlOptions,
+  type CircuitStatus,
+  type ControlAction,
+} from './control.ts';
 export { fleetLibrary, type FleetLibraryOptions } from './fleet-library.ts';
 export { circuitKeys, type CircuitKeys } from './circuit-keys.ts';
 export {

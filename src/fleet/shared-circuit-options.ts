@@ -80,8 +80,8 @@ export function isFleetOptionsError(error: unknown): error is FleetOptionsError 
 
 /** Checks every option before anything connects; a bad one throws FleetOptionsError showing it. */
 export function resolveOptions(options: SharedCircuitOptions): ResolvedOptions {
-  const name = identifier('name', options.name);
-  const namespace = identifier('namespace', options.namespace ?? 'circuit');
+  const name = checkName('name', options.name);
+  const namespace = checkName('namespace', options.namespace ?? 'circuit');
   const failures = options.failures;
   if (!Number.isInteger(failures) || failures < 1) {
     throw new FleetOptionsError(`failures must be a whole number >= 1, got ${String(failures)}`);
@@ -113,7 +113,8 @@ export function resolveOptions(options: SharedCircuitOptions): ResolvedOptions {
   };
 }
 
-function identifier(option: string, value: string): string {
+/** A circuit name, namespace or key: part of Redis keys, so a restricted set of characters. */
+export function checkName(option: string, value: string): string {
   if (typeof value !== 'string' || !/^[\w.:-]+$/.test(value)) {
     throw new FleetOptionsError(
       `${option} must be letters, digits, "_", "-", "." or ":", got "${String(value)}"`,
