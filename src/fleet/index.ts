@@ -1,5 +1,6 @@
 /** The circuit shared across processes through Redis: the public surface, one explicit list. */
 export { SharedCircuit, type SharedCircuitMode } from './shared-circuit.ts';
+export { SharedCircuits, type SharedCircuitsOptions } from './shared-circuits.ts';
 export type {
   CallOutcome,
   CircuitEventBody,
