@@ -10,6 +10,7 @@ import { benchUsage, parseBenchOptions } from './bench-options.ts';
 import type { Benchmark } from './benchmark.ts';
 import { fleetPropagation } from './fleet-propagation.ts';
 import { hangingServer } from './hanging-server.ts';
+import { keyedCircuits } from './keyed-circuits.ts';
 import { manyCircuits } from './many-circuits.ts';
 import { overhead } from './overhead.ts';
 import { serverThroughput } from './server-throughput.ts';
@@ -21,6 +22,7 @@ export const BENCHMARKS: readonly Benchmark[] = [
   overhead,
   hangingServer,
   manyCircuits,
+  keyedCircuits,
   serverThroughput,
   fleetPropagation,
 ];

@@ -43,6 +43,9 @@ test('a quick bench run exits 0 and writes the fixed-shape result files to --out
   assertNumber(server['mockRps'], 'mockRps');
   assertNumber(server['bareRps'], 'bareRps');
 
+  const keyed = await readJson(join(out, 'keyed-circuits.json'));
+  assertNumber(keyed['heapBytesPerCircuit'], 'keyed-circuits heapBytesPerCircuit');
+  assert.equal(keyed['connections'], 2, 'the keyed circuits open one connection pair');
   for (const name of ['overhead', 'hanging-server', 'many-circuits', 'server']) {
     const file = await readJson(join(out, `${name}.json`));
     const environment = file['environment'] as Record<string, unknown> | undefined;

@@ -12,6 +12,10 @@ const cases: [string[], RegExp][] = [
   [['--interval', 'fast'], /^--interval must be a number > 0, got "fast"$/],
   [['--down', '-1'], /^--down must be a number > 0, got "-1"$/],
   [['--failures'], /^--failures needs a value; valid options:/],
+  [
+    ['--namespace', 'a b'],
+    /^--namespace: namespace must be letters, digits, "_", "-", "." or ":", got "a b"$/,
+  ],
   [['--metrics-port', '-1'], /^--metrics-port must be a whole number from 0 to 65535, got "-1"$/],
   [['--chaos', '--mode', 'shared'], /^--chaos runs its own schedule in shared mode: drop --mode$/],
   [['--chaos', '--down', '5'], /^--chaos runs its own schedule in shared mode: drop --down$/],
@@ -36,6 +40,7 @@ test('fleet options: no arguments give the documented defaults', () => {
     upMs: 2000,
     intervalMs: 100,
     requestTimeoutMs: 1000,
+    namespace: undefined,
     metricsPort: undefined,
     chaos: false,
     json: false,

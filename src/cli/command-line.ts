@@ -35,6 +35,8 @@ export interface CommandLine<T extends OptionTable> {
   printHelp(): number;
   /** Parses argv strictly; bad input throws one UsageError line that lists the valid options. */
   parse(argv: readonly string[]): OptionValues<T>;
+  /** The same, for a command with words besides its options (`circuit isolate payments`). */
+  parseWithWords(argv: readonly string[]): { values: OptionValues<T>; words: string[] };
 }
 
 /**
@@ -71,6 +73,10 @@ export function commandLine<const T extends OptionTable>(spec: CommandSpec<T>): 
       return 0;
     },
     parse: (argv) => parseCommandLine(argv, config, valid).values as OptionValues<T>,
+    parseWithWords: (argv) => {
+      const parsed = parseCommandLine(argv, config, valid, true);
+      return { values: parsed.values as OptionValues<T>, words: parsed.positionals };
+    },
   };
 }
 
@@ -84,6 +90,7 @@ export function parseCommandLine<T extends ParseConfig>(
   argv: readonly string[],
   options: T,
   valid: string,
+  allowPositionals = false,
 ) {
   const args: string[] = [];
   for (let i = 0; i < argv.length; i += 1) {
@@ -103,7 +110,7 @@ export function parseCommandLine<T extends ParseConfig>(
     }
   }
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false });
+    return parseArgs({ args, options, strict: true, allowPositionals });
   } catch (error) {
     throw toUsageError(error, valid);
   }

@@ -1,6 +1,8 @@
 import { parsePort, parsePositiveUpTo, parseWhole, parseWholeUpTo } from './numbers.ts';
 import { commandLine } from './command-line.ts';
 import { UsageError } from './usage-error.ts';
+import { fromOption } from './option-context.ts';
+import { checkName } from '../fleet/shared-circuit-options.ts';
 import { FLEET_MODES, type FleetMode } from '../fleet-demo/worker-protocol.ts';
 
 export interface FleetCliOptions {
@@ -20,6 +22,8 @@ export interface FleetCliOptions {
   intervalMs: number;
   /** A call with no answer after this long fails. Default 1000 ms. */
   requestTimeoutMs: number;
+  /** The shared circuit's namespace in Redis. Default: a fresh one per run. */
+  namespace: string | undefined;
   /** Serve the shared circuits' Prometheus metrics on this port (0: a free one). Default: not served. */
   metricsPort: number | undefined;
   /** Run the chaos schedule (src/fleet-demo/chaos-schedule.ts) instead of the two modes. */
@@ -70,6 +74,11 @@ with a warning when Redis is unreachable)`,
       value: '<ms>',
       help: `a call with no answer after this many ms fails, up to ${MAX_MS} (default 1000)`,
     },
+    namespace: {
+      value: '<ns>',
+      help: `the shared circuit's namespace, so npm run circuit can steer it
+(its name is mock-server; default: a fresh one per run)`,
+    },
     'metrics-port': {
       value: '<n>',
       help: `serve the workers' shared-circuit metrics at http://127.0.0.1:<n>/metrics
@@ -97,7 +106,7 @@ export const FLEET_USAGE = FLEET_COMMAND.help;
 export function parseFleetOptions(argv: readonly string[]): FleetCliOptions {
   const values = FLEET_COMMAND.parse(argv);
   const chaos = values.chaos ?? false;
-  for (const option of ['mode', 'down', 'up'] as const) {
+  for (const option of ['mode', 'down', 'up', 'namespace'] as const) {
     if (chaos && values[option] !== undefined) {
       throw new UsageError(`--chaos runs its own schedule in shared mode: drop --${option}`);
     }
@@ -124,6 +133,10 @@ export function parseFleetOptions(argv: readonly string[]): FleetCliOptions {
     upMs: seconds('--up', values.up, 2000),
     intervalMs: ms('--interval', values.interval, 100),
     requestTimeoutMs: ms('--request-timeout', values['request-timeout'], 1000),
+    namespace:
+      values.namespace === undefined
+        ? undefined
+        : fromOption('--namespace', () => checkName('namespace', values.namespace ?? '')),
     metricsPort:
       values['metrics-port'] === undefined
         ? undefined

@@ -24,6 +24,8 @@ export interface FleetRunOptions {
   intervalMs: number;
   requestTimeoutMs: number;
   redisUrl: string;
+  /** The shared circuit's namespace. Default: a fresh one per run. */
+  namespace?: string | undefined;
   /** Every event of every worker's shared circuit, as it arrives. Default: workers send none. */
   onCircuitEvent?: (worker: number, event: SharedCircuitEvent) => void;
 }
@@ -54,7 +56,7 @@ export const CIRCUIT = 'mock-server';
 export async function runMode(mode: FleetMode, options: FleetRunOptions): Promise<ModeRun> {
   await using server = await ServerSwitch.create({ host: '127.0.0.1' });
   await server.turnOn();
-  const namespace = `fleet-demo-${randomUUID().slice(0, 8)}`;
+  const namespace = options.namespace ?? `fleet-demo-${randomUUID().slice(0, 8)}`;
   const workers = Array.from(
     { length: options.workers },
     (_, i) =>

@@ -48,6 +48,11 @@ export interface ObserveOptions {
  */
 export class CircuitEvents {
   readonly #listeners = new Set<(event: SharedCircuitEvent) => void>();
+
+  /** Somebody listens: calls must be observed. */
+  get listening(): boolean {
+    return this.#listeners.size > 0;
+  }
   readonly #context: () => EventContext;
   /** The last state reported: the next transition's `from`. */
   #state: CircuitState = 'closed';

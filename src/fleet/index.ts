@@ -1,5 +1,6 @@
 /** The circuit shared across processes through Redis: the public surface, one explicit list. */
 export { SharedCircuit, type SharedCircuitMode } from './shared-circuit.ts';
+export { SharedCircuits, type SharedCircuitsOptions } from './shared-circuits.ts';
 export type {
   CallOutcome,
   CircuitEventBody,
@@ -14,6 +15,16 @@ export {
   isFleetOptionsError,
   type SharedCircuitOptions,
 } from './shared-circuit-options.ts';
+export {
+  CircuitControl,
+  isRedisUnreachableError,
+  isUnknownCircuitError,
+  RedisUnreachableError,
+  UnknownCircuitError,
+  type CircuitControlOptions,
+  type CircuitStatus,
+  type ControlAction,
+} from './control.ts';
 export { fleetLibrary, type FleetLibraryOptions } from './fleet-library.ts';
 export { circuitKeys, type CircuitKeys } from './circuit-keys.ts';
 export {

@@ -15,6 +15,12 @@ import { parseSnapshot, type Snapshot, type TrialReply } from './snapshot.ts';
 /** While down, how often to check whether Redis answers (and accepts writes) again. */
 const RESUME_EVERY_MS = 1000;
 
+/**
+ * Circuits whose state is read at once when they join or the connection comes back: 10,000 reads
+ * sent together would queue behind each other past the Redis timeout and pass for an outage.
+ */
+const READ_BATCH = 100;
+
 export const SCRIPTS = {
   read: new LuaScript(READ_SCRIPT),
   failure: new LuaScript(FAILURE_SCRIPT),
@@ -36,6 +42,8 @@ export interface ConnectionOptions {
 export interface ConnectionMember {
   readonly keys: CircuitKeys;
   readonly resetTimeoutMs: number;
+  readonly halfOpenTrials: number;
+  readonly successThreshold: number;
   /** Connected, subscribed, writable, and the circuit's state read: the shared state can be used (again). */
   up(snapshot: Snapshot): void;
   /** Redis went away, answered too late, or refused a write. Once per outage. */
@@ -81,6 +89,9 @@ export class RedisConnection {
   /** Members told `up` since the connection last came up. */
   readonly #upMembers = new Set<ConnectionMember>();
   readonly #subscribed = new Set<string>();
+  /** Circuits added while up, waiting for their state to be read (a batch at a time). */
+  readonly #joining = new Set<ConnectionMember>();
+  #pumping = false;
   #status: Status = 'connecting';
   #lastReason = 'not connected yet';
   #syncing = false;
@@ -171,6 +182,7 @@ export class RedisConnection {
   async remove(member: ConnectionMember): Promise<void> {
     this.#members.delete(member);
     this.#upMembers.delete(member);
+    this.#joining.delete(member);
     if (this.#members.size > 0) {
       // A process that makes and disposes circuits as it goes must not pile up subscriptions.
       const channel = member.keys.channel;
@@ -226,11 +238,11 @@ export class RedisConnection {
     script: LuaScript,
     args: readonly (string | number)[],
   ): Promise<TrialReply> {
-    const { keys, resetTimeoutMs } = member;
+    const { keys, resetTimeoutMs, halfOpenTrials, successThreshold } = member;
     const reply = await script.run(
       this.#command,
       [keys.state, keys.lease, keys.probe],
-      [keys.channel, resetTimeoutMs, ...args],
+      [keys.channel, resetTimeoutMs, halfOpenTrials, successThreshold, ...args],
     );
     return parseSnapshot(String(reply));
   }
@@ -250,9 +262,13 @@ export class RedisConnection {
       const members = [...this.#members];
       await this.#subscribe(members);
       await Promise.all(Object.values(SCRIPTS).map((script) => script.load(this.#command)));
-      const snapshots = await Promise.all(
-        members.map((member) => this.#script(member, SCRIPTS.read, [])),
-      );
+      const snapshots: Snapshot[] = [];
+      for (let start = 0; start < members.length; start += READ_BATCH) {
+        const batch = members.slice(start, start + READ_BATCH);
+        snapshots.push(
+          ...(await Promise.all(batch.map((member) => this.#script(member, SCRIPTS.read, [])))),
+        );
+      }
       if (generation !== this.#generation) return; // lost, or closed, meanwhile
       if (this.#subscriber.status !== 'ready' || this.#command.status !== 'ready') return;
       this.#setStatus('up');
@@ -260,6 +276,7 @@ export class RedisConnection {
       clearTimeout(this.#graceTimer);
       clearInterval(this.#resumeTimer);
       this.#upMembers.clear();
+      this.#joining.clear();
       members.forEach((member, index) => {
         if (!this.#members.has(member)) return;
         this.#upMembers.add(member);
@@ -278,16 +295,38 @@ export class RedisConnection {
     }
   }
 
-  /** A circuit added while the connection is up: subscribe to its channel, read its state. */
+  /**
+   * A circuit added while the connection is up: subscribe to its channel, read its state. Circuits
+   * added together (a registry meeting many keys at once) join a batch at a time.
+   */
   async #join(member: ConnectionMember): Promise<void> {
+    this.#joining.add(member);
+    if (this.#pumping) return;
+    this.#pumping = true;
+    try {
+      while (this.#joining.size > 0 && this.#status === 'up') {
+        const batch = [...this.#joining].slice(0, READ_BATCH);
+        for (const one of batch) this.#joining.delete(one);
+        await this.#joinBatch(batch);
+      }
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  async #joinBatch(members: readonly ConnectionMember[]): Promise<void> {
     const generation = this.#generation;
     try {
-      await this.#subscribe([member]);
-      const snapshot = await this.#script(member, SCRIPTS.read, []);
+      await this.#subscribe(members);
+      const snapshots = await Promise.all(
+        members.map((member) => this.#script(member, SCRIPTS.read, [])),
+      );
       if (generation !== this.#generation || this.#status !== 'up') return;
-      if (!this.#members.has(member) || this.#upMembers.has(member)) return;
-      this.#upMembers.add(member);
-      member.up(snapshot);
+      members.forEach((member, index) => {
+        if (!this.#members.has(member) || this.#upMembers.has(member)) return;
+        this.#upMembers.add(member);
+        member.up(snapshots[index]!);
+      });
     } catch (error) {
       if (generation !== this.#generation) return;
       if (isDroppedConnection(error)) this.#blip();

@@ -14,6 +14,8 @@ export interface RedisLinkOptions {
   url: string;
   keys: CircuitKeys;
   resetTimeoutMs: number;
+  halfOpenTrials: number;
+  successThreshold: number;
   redisTimeoutMs: number;
   connectTimeoutMs: number;
 }
@@ -42,6 +44,8 @@ export class RedisLink {
     this.#member = {
       keys: options.keys,
       resetTimeoutMs: options.resetTimeoutMs,
+      halfOpenTrials: options.halfOpenTrials,
+      successThreshold: options.successThreshold,
       up: (snapshot) => events.up(snapshot),
       down: (reason) => events.down(reason),
       change: (snapshot) => events.change(snapshot),

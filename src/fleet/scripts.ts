@@ -1,10 +1,16 @@
 /**
  * The circuit's transitions, each one Lua script so Redis runs it atomically: concurrent failures
  * from many processes are counted one at a time and open the circuit exactly once (pybreaker reads,
- * then writes, and overshoots). Every script takes KEYS = [state hash, trial lease, write probe]
- * and ARGV[1] = the pub/sub channel, and returns the snapshot as JSON (see snapshot.ts). Redis's
- * own clock (TIME) decides when the reset timeout has passed, so the processes' clocks never need
- * to agree.
+ * then writes, and overshoots). Every script takes KEYS = [state hash, trial leases, write probe]
+ * and returns the snapshot as JSON (see snapshot.ts). The transition scripts take ARGV = [the
+ * pub/sub channel, reset timeout ms, half-open trials, success threshold, ...their own]; the
+ * control script (an operator's isolate/release/reset/status) takes [channel, action] and uses the
+ * settings the circuit's processes saved. Redis's own clock (TIME) decides when the reset timeout
+ * has passed, so the processes' clocks never need to agree.
+ *
+ * The trial leases are a sorted set: member = the trial's token, score = when its lease runs out
+ * (Redis time, ms). Half-open allows `trials` live leases at once; `threshold` trial successes
+ * close the circuit; any failed trial opens it for a full reset timeout.
  */
 
 const PRELUDE = `
@@ -23,17 +29,28 @@ end
 -- An openedAt ahead of Redis's clock (the clock stepped back, or a failover to a host whose
 -- clock is behind) is clamped to now and saved, so the circuit stays open one reset timeout at
 -- most, not for the clocks' offset.
-local function load(now)
-  local v = redis.call('HMGET', KEYS[1], 'state', 'failures', 'version', 'openedAt')
-  if not v[3] then
-    return { state = 'closed', failures = 0, version = now_us, openedAt = 0 }
-  end
+-- own = true: the caller is a circuit, whose settings (ARGV[2..4]) replace the saved ones.
+local function load(now, own)
+  local v = redis.call('HMGET', KEYS[1], 'state', 'failures', 'version', 'openedAt', 'forced',
+    'successes', 'resetMs', 'trials', 'threshold')
   local c = {
     state = v[1] or 'closed',
     failures = tonumber(v[2] or '0'),
-    version = tonumber(v[3]),
+    version = tonumber(v[3] or now_us),
     openedAt = tonumber(v[4] or '0'),
+    forced = v[5] or '',
+    successes = tonumber(v[6] or '0'),
+    resetMs = tonumber(v[7] or '0'),
+    trials = tonumber(v[8] or '1'),
+    threshold = tonumber(v[9] or '1'),
+    exists = v[3] ~= false,
   }
+  if not c.exists then
+    c.state, c.failures, c.openedAt, c.forced, c.successes = 'closed', 0, 0, '', 0
+  end
+  if own then
+    c.resetMs, c.trials, c.threshold = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+  end
   if c.openedAt > now then
     c.openedAt = now
     redis.call('HSET', KEYS[1], 'openedAt', now)
@@ -41,16 +58,30 @@ local function load(now)
   return c
 end
 
+-- Trial leases still running (their lease not run out by Redis's clock).
+local function live(now)
+  return redis.call('ZCOUNT', KEYS[2], '(' .. now, '+inf')
+end
+
 -- Versions are 16-digit numbers; cjson writes numbers with 14 significant digits at most, so a
--- version goes out as a string of all its digits.
-local function snapshot(c, now, reset_ms)
+-- version goes out as a string of all its digits. Half-open: leaseMs is how long until a trial
+-- may start, 0 while fewer than 'trials' leases run, else until the first of them runs out.
+local function snapshot(c, now)
   local version = string.format('%.0f', c.version)
   if c.state == 'closed' then
     return { state = 'closed', version = version, failures = c.failures }
   elseif c.state == 'open' then
-    return { state = 'open', version = version, retryInMs = math.max(0, c.openedAt + reset_ms - now) }
+    if c.forced == 'open' then
+      return { state = 'open', version = version, retryInMs = 0, forced = true }
+    end
+    return { state = 'open', version = version, retryInMs = math.max(0, c.openedAt + c.resetMs - now) }
   end
-  return { state = 'half-open', version = version, leaseMs = math.max(0, redis.call('PTTL', KEYS[2])) }
+  local lease_ms = 0
+  if live(now) >= c.trials then
+    local first = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. now, '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+    lease_ms = math.max(0, tonumber(first[2]) - now)
+  end
+  return { state = 'half-open', version = version, leaseMs = lease_ms }
 end
 
 -- Saves the circuit and tells every process; returns the snapshot as JSON. Every change gets a
@@ -58,13 +89,23 @@ end
 -- version is at least Redis's time in microseconds, so one that follows a lost key is still the
 -- newest.
 -- A circuit without a transition for a day is forgotten (it comes back closed), so circuits
--- nobody uses any more, like the lab's one-off ones, do not stay in Redis for good.
-local function commit(c, now, reset_ms)
-  c.version = math.max(c.version + 1, now_us)
+-- nobody uses any more, like the lab's one-off ones, do not stay in Redis for good; one isolated
+-- by hand stays until it is released.
+local function save(c)
   redis.call('HSET', KEYS[1], 'state', c.state, 'failures', c.failures, 'version', c.version,
-    'openedAt', c.openedAt)
-  redis.call('PEXPIRE', KEYS[1], 86400000)
-  local json = cjson.encode(snapshot(c, now, reset_ms))
+    'openedAt', c.openedAt, 'forced', c.forced, 'successes', c.successes, 'resetMs', c.resetMs,
+    'trials', c.trials, 'threshold', c.threshold)
+  if c.forced == '' then
+    redis.call('PEXPIRE', KEYS[1], 86400000)
+  else
+    redis.call('PERSIST', KEYS[1])
+  end
+end
+
+local function commit(c, now)
+  c.version = math.max(c.version + 1, now_us)
+  save(c)
+  local json = cjson.encode(snapshot(c, now))
   redis.call('PUBLISH', ARGV[1], json)
   return json
 end
@@ -72,36 +113,59 @@ end
 local function open(c, now)
   c.state = 'open'
   c.openedAt = now
+  c.successes = 0
   redis.call('DEL', KEYS[2])
+end
+
+local function close(c)
+  c.state = 'closed'
+  c.failures = 0
+  c.successes = 0
+  redis.call('DEL', KEYS[2])
+end
+
+-- A trial's token counts while its lease is in the set, even run out (nobody has taken its
+-- place since), or when the set is gone altogether (every lease ran out, none taken since).
+local function trial_counts(token)
+  if token == '' then return false end
+  return redis.call('ZSCORE', KEYS[2], token) ~= false or redis.call('EXISTS', KEYS[2]) == 0
+end
+
+-- The set lives as long as its longest lease.
+local function expire_leases(now)
+  local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
+  if last[2] then redis.call('PEXPIRE', KEYS[2], math.max(1, tonumber(last[2]) - now)) end
 end
 `;
 
 /**
- * ARGV: channel, reset timeout ms. Reads the state without changing it, and writes the probe key:
- * a replica (read-only) or a full Redis (maxmemory with noeviction) fails here, so a link that
- * cannot write never counts as up.
+ * ARGV: the common four. Reads the state without changing it, and writes the probe key: a replica
+ * (read-only) or a full Redis (maxmemory with noeviction) fails here, so a link that cannot write
+ * never counts as up. A circuit not in Redis yet is saved (closed), so an operator's `list` shows
+ * every circuit in use, not only those that ever failed.
  */
 export const READ_SCRIPT = `${PRELUDE}
 redis.call('SET', KEYS[3], '1', 'PX', 1000)
 local now = now_ms()
-return cjson.encode(snapshot(load(now), now, tonumber(ARGV[2])))
+local c = load(now, true)
+if not c.exists then save(c) end
+return cjson.encode(snapshot(c, now))
 `;
 
 /**
- * ARGV: channel, reset timeout ms, failure threshold, trial token ('' for an ordinary call), the
- * failure's id. Closed: count the failure, open at the threshold. Half-open: a failed trial opens
- * the circuit for another full reset timeout. Anything else is a call that started before the
+ * ARGV: the common four, failure threshold, trial token ('' for an ordinary call), the failure's
+ * id. Closed: count the failure, open at the threshold. Half-open: a failed trial opens the
+ * circuit for another full reset timeout. Anything else is a call that started before the
  * circuit opened and failed after: it changes nothing, so the count never passes the threshold.
  * The ids of the last 16 failures counted are kept, so a failure sent again after its reply was
  * lost with a dropped connection counts once.
  */
 export const FAILURE_SCRIPT = `${PRELUDE}
-local now, reset_ms, threshold, token = now_ms(), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
-local id = ARGV[5]
-local c = load(now)
+local now, threshold, token, id = now_ms(), tonumber(ARGV[5]), ARGV[6], ARGV[7]
+local c = load(now, true)
 local recent = redis.call('HGET', KEYS[1], 'recent') or ''
 if string.find(recent, id, 1, true) then
-  return cjson.encode(snapshot(c, now, reset_ms))
+  return cjson.encode(snapshot(c, now))
 end
 local function counted()
   local ids = id
@@ -112,82 +176,132 @@ local function counted()
     kept = kept + 1
   end
   redis.call('HSET', KEYS[1], 'recent', ids)
-  return commit(c, now, reset_ms)
+  return commit(c, now)
 end
 if c.state == 'closed' then
   c.failures = c.failures + 1
   if c.failures >= threshold then open(c, now) end
   return counted()
 end
-if c.state == 'half-open' and token ~= '' then
-  local holder = redis.call('GET', KEYS[2])
-  -- An expired lease still counts: nobody else has started a trial since.
-  if holder == token or holder == false then
-    open(c, now)
-    return counted()
-  end
+if c.state == 'half-open' and trial_counts(token) then
+  open(c, now)
+  return counted()
 end
-return cjson.encode(snapshot(c, now, reset_ms))
+return cjson.encode(snapshot(c, now))
 `;
 
 /**
- * ARGV: channel, reset timeout ms, trial token ('' for an ordinary call). Closed: reset the count of
+ * ARGV: the common four, trial token ('' for an ordinary call). Closed: reset the count of
  * consecutive failures (sent only when a process knows it is above 0). Half-open: a trial
- * succeeded, close the circuit, whoever holds the lease now: the dependency answered.
+ * succeeded; its lease is freed for the next trial, and the circuit closes once the success
+ * threshold is reached.
  */
 export const SUCCESS_SCRIPT = `${PRELUDE}
-local now, reset_ms, token = now_ms(), tonumber(ARGV[2]), ARGV[3]
-local c = load(now)
+local now, token = now_ms(), ARGV[5]
+local c = load(now, true)
 if c.state == 'closed' then
   if c.failures > 0 then
     c.failures = 0
-    return commit(c, now, reset_ms)
+    return commit(c, now)
   end
-  return cjson.encode(snapshot(c, now, reset_ms))
+  return cjson.encode(snapshot(c, now))
 end
-if c.state == 'half-open' and token ~= '' then
-  c.state = 'closed'
-  c.failures = 0
-  redis.call('DEL', KEYS[2])
-  return commit(c, now, reset_ms)
+if c.state == 'half-open' and trial_counts(token) then
+  c.successes = c.successes + 1
+  if c.successes >= c.threshold then
+    close(c)
+  else
+    redis.call('ZREM', KEYS[2], token)
+  end
+  return commit(c, now)
 end
-return cjson.encode(snapshot(c, now, reset_ms))
+return cjson.encode(snapshot(c, now))
 `;
 
 /**
- * ARGV: channel, reset timeout ms, lease ms, token. Grants the one trial call of the fleet: the
- * circuit must be open for at least the reset timeout (or half-open with the lease expired, its
- * holder presumed dead), and SET NX takes the lease. Asking again with the token that holds the
- * lease (a retry after a dropped connection) is granted again. Replies with `granted`.
+ * ARGV: the common four, lease ms, token. Grants a trial call: the circuit must be open for at
+ * least the reset timeout (it turns half-open), or half-open with fewer than `trials` leases
+ * running (a lease run out is a holder presumed dead), and never while isolated by hand. Asking
+ * again with a token that holds a lease (a retry after a dropped connection) is granted again.
+ * Replies with `granted`.
  */
 export const TRIAL_SCRIPT = `${PRELUDE}
-local now, reset_ms, lease_ms, token = now_ms(), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
-local c = load(now)
-local due = (c.state == 'open' and now >= c.openedAt + reset_ms) or c.state == 'half-open'
-if due and (redis.call('SET', KEYS[2], token, 'NX', 'PX', lease_ms)
-    or redis.call('GET', KEYS[2]) == token) then
-  -- Committed even when already half-open, so every process learns the new lease's expiry.
+local now, lease_ms, token = now_ms(), tonumber(ARGV[5]), ARGV[6]
+local c = load(now, true)
+if c.forced == '' and c.state == 'open' and now >= c.openedAt + c.resetMs then
   c.state = 'half-open'
-  local reply = cjson.decode(commit(c, now, reset_ms))
-  reply.granted = true
-  return cjson.encode(reply)
+  c.successes = 0
+  redis.call('DEL', KEYS[2])
 end
-local reply = snapshot(c, now, reset_ms)
+if c.state == 'half-open' then
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+  if redis.call('ZSCORE', KEYS[2], token) or redis.call('ZCARD', KEYS[2]) < c.trials then
+    redis.call('ZADD', KEYS[2], now + lease_ms, token)
+    expire_leases(now)
+    -- Committed even when already half-open, so every process learns when to ask again.
+    local reply = cjson.decode(commit(c, now))
+    reply.granted = true
+    return cjson.encode(reply)
+  end
+end
+local reply = snapshot(c, now)
 reply.granted = false
 return cjson.encode(reply)
 `;
 
 /**
- * ARGV: channel, reset timeout ms, lease ms, token. The trial is still running: the holder of the
- * lease extends it, so a trial slower than its lease never lets a second one start. Replies with
- * `granted` = still the holder. Changes no version: the other processes learn the new expiry when
- * they next ask for the trial.
+ * ARGV: the common four, lease ms, token. The trial is still running: the holder of the lease
+ * extends it, so a trial slower than its lease never lets another one take its place. Replies
+ * with `granted` = still a holder. Changes no version: the other processes learn the new expiry
+ * when they next ask for a trial.
  */
 export const RENEW_SCRIPT = `${PRELUDE}
-local now, reset_ms, lease_ms, token = now_ms(), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
-local held = redis.call('GET', KEYS[2]) == token
-if held then redis.call('PEXPIRE', KEYS[2], lease_ms) end
-local reply = snapshot(load(now), now, reset_ms)
+local now, lease_ms, token = now_ms(), tonumber(ARGV[5]), ARGV[6]
+local held = redis.call('ZSCORE', KEYS[2], token) ~= false
+if held then
+  redis.call('ZADD', KEYS[2], 'XX', now + lease_ms, token)
+  expire_leases(now)
+end
+local reply = snapshot(load(now, true), now)
 reply.granted = held
+return cjson.encode(reply)
+`;
+
+/**
+ * ARGV: channel, action. An operator's hand on the circuit, with the settings its processes saved:
+ * - status: changes nothing;
+ * - isolate: open until released, no trial, kept without expiry;
+ * - release: end an isolation; the circuit is open with its trial due at once, so the first
+ *   calls after it are trials, as after any open circuit;
+ * - reset: closed now, count cleared (an isolation too); it then counts failures as usual.
+ * Replies with the snapshot plus what an operator wants to see, or unknown = true when the
+ * circuit is not in Redis.
+ */
+export const CONTROL_SCRIPT = `${PRELUDE}
+local now, action = now_ms(), ARGV[2]
+local c = load(now, false)
+if not c.exists then return cjson.encode({ unknown = true }) end
+if action == 'isolate' then
+  open(c, now)
+  c.forced = 'open'
+  commit(c, now)
+elseif action == 'release' and c.forced ~= '' then
+  c.forced = ''
+  c.openedAt = now - c.resetMs
+  commit(c, now)
+elseif action == 'reset' then
+  close(c)
+  c.forced = ''
+  commit(c, now)
+end
+local reply = snapshot(c, now)
+reply.forced = c.forced ~= ''
+reply.failures = c.failures
+reply.successes = c.successes
+reply.trialsRunning = live(now)
+reply.resetTimeoutMs = c.resetMs
+reply.halfOpenTrials = c.trials
+reply.successThreshold = c.threshold
+reply.ttlMs = redis.call('PTTL', KEYS[1])
 return cjson.encode(reply)
 `;

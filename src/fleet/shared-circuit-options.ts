@@ -23,6 +23,16 @@ export interface SharedCircuitOptions extends BreakerSettings {
    */
   trialLeaseMs?: number;
   /**
+   * Trial calls allowed at once in the whole fleet while half-open (Resilience4j's
+   * permittedNumberOfCallsInHalfOpenState). Default 1.
+   */
+  halfOpenTrials?: number;
+  /**
+   * Trial successes needed to close the circuit; any failed trial opens it again for a full reset
+   * timeout. Default 1.
+   */
+  successThreshold?: number;
+  /**
    * A Redis command slower than this, or a dropped connection not back within it, counts as Redis
    * unreachable; a connection back sooner is no outage at all (no log line, no local breaker).
    * Default 500 ms.
@@ -49,6 +59,8 @@ export interface ResolvedOptions {
   failures: number;
   resetTimeoutMs: number;
   trialLeaseMs: number;
+  halfOpenTrials: number;
+  successThreshold: number;
   redisTimeoutMs: number;
   connectTimeoutMs: number;
   isFailure: (error: unknown) => boolean;
@@ -68,8 +80,8 @@ export function isFleetOptionsError(error: unknown): error is FleetOptionsError 
 
 /** Checks every option before anything connects; a bad one throws FleetOptionsError showing it. */
 export function resolveOptions(options: SharedCircuitOptions): ResolvedOptions {
-  const name = identifier('name', options.name);
-  const namespace = identifier('namespace', options.namespace ?? 'circuit');
+  const name = checkName('name', options.name);
+  const namespace = checkName('namespace', options.namespace ?? 'circuit');
   const failures = options.failures;
   if (!Number.isInteger(failures) || failures < 1) {
     throw new FleetOptionsError(`failures must be a whole number >= 1, got ${String(failures)}`);
@@ -89,6 +101,8 @@ export function resolveOptions(options: SharedCircuitOptions): ResolvedOptions {
     failures,
     resetTimeoutMs,
     trialLeaseMs: positive('trialLeaseMs', options.trialLeaseMs ?? resetTimeoutMs),
+    halfOpenTrials: wholeNumber('halfOpenTrials', options.halfOpenTrials ?? 1),
+    successThreshold: wholeNumber('successThreshold', options.successThreshold ?? 1),
     redisTimeoutMs: positive('redisTimeoutMs', options.redisTimeoutMs ?? 500),
     connectTimeoutMs: positive('connectTimeoutMs', options.connectTimeoutMs ?? 2000),
     isFailure: options.isFailure ?? (() => true),
@@ -99,11 +113,19 @@ export function resolveOptions(options: SharedCircuitOptions): ResolvedOptions {
   };
 }
 
-function identifier(option: string, value: string): string {
+/** A circuit name, namespace or key: part of Redis keys, so a restricted set of characters. */
+export function checkName(option: string, value: string): string {
   if (typeof value !== 'string' || !/^[\w.:-]+$/.test(value)) {
     throw new FleetOptionsError(
       `${option} must be letters, digits, "_", "-", "." or ":", got "${String(value)}"`,
     );
+  }
+  return value;
+}
+
+function wholeNumber(option: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new FleetOptionsError(`${option} must be a whole number >= 1, got ${String(value)}`);
   }
   return value;
 }

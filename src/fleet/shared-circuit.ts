@@ -22,9 +22,12 @@ import type { Snapshot, TrialReply } from './snapshot.ts';
 /** What this process knows of the shared state, kept in memory so a closed circuit costs no round trip. */
 type View =
   | { state: 'closed'; version: number; failures: number }
-  /** `retryAt` (local clock): when to ask Redis for the trial; until then, reject without asking. */
-  | { state: 'open'; version: number; retryAt: number }
-  /** Another process holds the trial; `retryAt` is when its lease runs out. */
+  /**
+   * `retryAt` (local clock): when to ask Redis for the trial; until then, reject without asking.
+   * Isolated by hand: never (Infinity) until released.
+   */
+  | { state: 'open'; version: number; retryAt: number; forced: boolean }
+  /** Every trial the fleet allows is running; `retryAt` is when the first lease runs out (or now). */
   | { state: 'half-open'; version: number; retryAt: number };
 
 /** Where the circuit's state lives right now. */
@@ -38,9 +41,11 @@ export type SharedCircuitMode = Backend['kind'];
 
 /**
  * A circuit breaker whose state lives in Redis and is shared by every process that uses the same
- * namespace and name: open after N consecutive failures across the fleet, one trial call in the
- * whole fleet per reset timeout. Transitions are atomic Lua scripts (scripts.ts); each process
- * follows them by pub/sub (redis-link.ts). While Redis is unreachable the circuit runs on a local
+ * namespace and name: open after N consecutive failures across the fleet, then after the reset
+ * timeout `halfOpenTrials` trial calls at once in the whole fleet (default one), closed after
+ * `successThreshold` trial successes, open again for a full reset timeout on any failed trial.
+ * Transitions are atomic Lua scripts (scripts.ts); each process follows them by pub/sub
+ * (redis-link.ts). While Redis is unreachable the circuit runs on a local
  * in-process breaker, and goes back to the shared state when Redis returns.
  */
 export class SharedCircuit implements Breaker {
@@ -54,8 +59,8 @@ export class SharedCircuit implements Breaker {
   }));
   #backend: Backend = { kind: 'connecting' };
   #resetting = false;
-  /** Local single flight: until then, this process is asking for or running the trial. */
-  #trialUntil = Number.NEGATIVE_INFINITY;
+  /** Trials this process is asking for or running: never more than the fleet allows at once. */
+  #trials = 0;
   #settleReady: (mode: 'shared' | 'local') => void = () => {};
   readonly #ready: Promise<'shared' | 'local'>;
 
@@ -65,11 +70,14 @@ export class SharedCircuit implements Breaker {
     this.#listeners.add((to) => this.#events.transition(to));
     const { redisUrl, namespace, name, resetTimeoutMs, redisTimeoutMs, connectTimeoutMs } =
       this.#options;
+    const { halfOpenTrials, successThreshold } = this.#options;
     this.#link = new RedisLink(
       {
         url: redisUrl,
         keys: circuitKeys(namespace, name, parseRedisTarget(redisUrl).db),
         resetTimeoutMs,
+        halfOpenTrials,
+        successThreshold,
         redisTimeoutMs,
         connectTimeoutMs,
       },
@@ -107,6 +115,12 @@ export class SharedCircuit implements Breaker {
     }
   }
 
+  /** Isolated by hand (control.ts `isolate`): open, every call rejected, until released. */
+  get isolated(): boolean {
+    const backend = this.#backend;
+    return backend.kind === 'shared' && backend.view.state === 'open' && backend.view.forced;
+  }
+
   onStateChange(listener: (state: CircuitState) => void): void {
     this.#listeners.add(listener);
   }
@@ -118,6 +132,11 @@ export class SharedCircuit implements Breaker {
 
   /** Runs `action` through the circuit, reporting the call, trial or rejection to `onEvent`. */
   execute<T>(action: () => Promise<T>): Promise<T> {
+    // The path nearly every call takes, kept short: closed, nobody listening (see the keyed-circuits bench).
+    const backend = this.#backend;
+    if (backend.kind === 'shared' && backend.view.state === 'closed' && !this.#events.listening) {
+      return this.#callClosed(action);
+    }
     return this.#events.observe(action, (observed) => this.#execute(observed), this.#options);
   }
 
@@ -133,7 +152,10 @@ export class SharedCircuit implements Breaker {
         throw new Error('unreachable: ready() settled without a backend');
       case 'shared':
         if (backend.view.state === 'closed') return this.#callClosed(action);
-        if (this.#options.now() < Math.max(backend.view.retryAt, this.#trialUntil)) {
+        if (
+          this.#options.now() < backend.view.retryAt ||
+          this.#trials >= this.#options.halfOpenTrials
+        ) {
           throw new CircuitOpenError('fleet');
         }
         return this.#callTrial(action);
@@ -149,36 +171,58 @@ export class SharedCircuit implements Breaker {
     await this.#link.close();
   }
 
-  /** Closed: the call runs; only a failure (or the first success after one) talks to Redis. */
-  async #callClosed<T>(action: () => Promise<T>): Promise<T> {
-    let value: T;
+  /**
+   * Closed: the call runs; only a failure (or the first success after one) talks to Redis. One
+   * `then` rather than an async function: this is the closed path's whole cost.
+   */
+  #callClosed<T>(action: () => Promise<T>): Promise<T> {
+    let called: Promise<T>;
     try {
-      value = await action();
+      called = action();
     } catch (error) {
-      if (this.#options.isFailure(error)) {
-        await this.#run('failure', [this.#options.failures, '', randomUUID()]);
-      }
-      throw error;
+      called = Promise.reject(error); // a synchronous throw fails the call as a rejection would
     }
-    // Reset the fleet's count of consecutive failures, without making the caller wait for it;
-    // one reset in flight at a time, or a burst of successes would each send one.
+    return called.then(
+      (value) => {
+        this.#closedSuccess();
+        return value;
+      },
+      (error: unknown) => this.#closedFailure(error),
+    );
+  }
+
+  /**
+   * Resets the fleet's count of consecutive failures, without making the caller wait for it; one
+   * reset in flight at a time, or a burst of successes would each send one.
+   */
+  #closedSuccess(): void {
     const backend = this.#backend;
     const view = backend.kind === 'shared' ? backend.view : undefined;
     if (view?.state === 'closed' && view.failures > 0 && !this.#resetting) {
       this.#resetting = true;
       void this.#run('success', ['']).finally(() => (this.#resetting = false));
     }
-    return value;
   }
 
-  /** The reset timeout has passed (as far as this process knows): ask Redis for the one trial. */
+  async #closedFailure(error: unknown): Promise<never> {
+    if (this.#options.isFailure(error)) {
+      await this.#run('failure', [this.#options.failures, '', randomUUID()]);
+    }
+    throw error;
+  }
+
+  /** The reset timeout has passed (as far as this process knows): ask Redis for a trial. */
   async #callTrial<T>(action: () => Promise<T>): Promise<T> {
     const token = randomUUID();
     const leaseMs = this.#options.trialLeaseMs;
-    // Until the trial ends, however long it runs, this process starts no other.
-    this.#trialUntil = Number.POSITIVE_INFINITY;
-    const reply = await this.#run('trial', [leaseMs, token]);
-    if (!reply?.granted) this.#trialUntil = Number.NEGATIVE_INFINITY;
+    // Until the trial ends, however long it runs, it takes one of the trials the fleet allows.
+    this.#trials += 1;
+    let reply: TrialReply | undefined;
+    try {
+      reply = await this.#run('trial', [leaseMs, token]);
+    } finally {
+      if (!reply?.granted) this.#trials -= 1;
+    }
     if (reply === undefined) {
       // Redis went away while asking: the local breaker, fresh, decides.
       const backend = this.#backend;
@@ -211,7 +255,7 @@ export class SharedCircuit implements Breaker {
       return value;
     } finally {
       clearInterval(renewal);
-      this.#trialUntil = Number.NEGATIVE_INFINITY;
+      this.#trials -= 1;
     }
   }
 
@@ -250,7 +294,12 @@ export class SharedCircuit implements Breaker {
       case 'closed':
         return { state: 'closed', version: snapshot.version, failures: snapshot.failures };
       case 'open':
-        return { state: 'open', version: snapshot.version, retryAt: now + snapshot.retryInMs };
+        return {
+          state: 'open',
+          version: snapshot.version,
+          retryAt: snapshot.forced ? Number.POSITIVE_INFINITY : now + snapshot.retryInMs,
+          forced: snapshot.forced === true,
+        };
       case 'half-open':
         return { state: 'half-open', version: snapshot.version, retryAt: now + snapshot.leaseMs };
     }

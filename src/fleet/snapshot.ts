@@ -4,7 +4,8 @@
  */
 export type Snapshot =
   | { state: 'closed'; version: number; failures: number }
-  | { state: 'open'; version: number; retryInMs: number }
+  /** `forced`: isolated by hand (control.ts), open with no trial until released. */
+  | { state: 'open'; version: number; retryInMs: number; forced?: true }
   | { state: 'half-open'; version: number; leaseMs: number };
 
 /** What the trial script answers: a snapshot, and whether this caller holds the trial lease. */
@@ -24,8 +25,13 @@ export function parseSnapshot(json: string): TrialReply {
   switch (record['state']) {
     case 'closed':
       return { state: 'closed', version, failures: numberField(record, 'failures', json), granted };
-    case 'open':
-      return { state: 'open', version, retryInMs: numberField(record, 'retryInMs', json), granted };
+    case 'open': {
+      const retryInMs = numberField(record, 'retryInMs', json);
+      if (record['forced'] === true) {
+        return { state: 'open', version, retryInMs, forced: true, granted };
+      }
+      return { state: 'open', version, retryInMs, granted };
+    }
     case 'half-open':
       return {
         state: 'half-open',
