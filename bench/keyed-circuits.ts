@@ -12,6 +12,7 @@ import { startRedisServer, type RedisServer } from '../test/helpers/redis-server
 import type { Benchmark, BenchContext, BenchOutcome } from './benchmark.ts';
 import { bytes, ms, ratio, whole } from './format.ts';
 import type { Table } from './table.ts';
+import { fleetPropagation } from './fleet-propagation.ts';
 
 const CHILD = fileURLToPath(new URL('./keyed-circuits-child.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -107,4 +108,9 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
   };
 }
 
-export const keyedCircuits: Benchmark = { name: 'keyed-circuits', run };
+/** Needs a Redis as the propagation benchmark does: the same check, the same one line when missing. */
+export const keyedCircuits: Benchmark = {
+  name: 'keyed-circuits',
+  unavailable: () => fleetPropagation.unavailable?.() ?? Promise.resolve(undefined),
+  run,
+};

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { test } from 'node:test';
+import { test } from './helpers/redis-test.ts';
 import { samples } from './helpers/prometheus-text.ts';
 import { redisUrl, uniqueNamespace } from './helpers/redis.ts';
 import { ROOT, runScript } from './helpers/run-command.ts';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from './helpers/redis-test.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isCircuitOpenError } from '../src/breakers/breaker.ts';
 import { SharedCircuit } from '../src/fleet/shared-circuit.ts';

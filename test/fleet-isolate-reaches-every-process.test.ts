@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from './helpers/redis-test.ts';
 import type { SharedCircuitOptions } from '../src/fleet/shared-circuit-options.ts';
 import { circuitFleet, type CircuitProcess } from './helpers/circuit-fleet.ts';
 import { redisUrl, uniqueNamespace } from './helpers/redis.ts';

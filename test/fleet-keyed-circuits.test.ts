@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { test, type TestContext } from 'node:test';
+import type { TestContext } from 'node:test';
+import { test } from './helpers/redis-test.ts';
 import { isCircuitOpenError } from '../src/breakers/breaker.ts';
 import { SharedCircuits, type SharedCircuitsOptions } from '../src/fleet/shared-circuits.ts';
 import { isFleetOptionsError } from '../src/fleet/shared-circuit-options.ts';

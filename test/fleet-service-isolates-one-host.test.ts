@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from './helpers/redis-test.ts';
 import { CircuitControl } from '../src/fleet/control.ts';
 import { SharedCircuits } from '../src/fleet/shared-circuits.ts';
 import { startProxyService } from '../src/fleet-demo/service.ts';
