@@ -1,0 +1,79 @@
+import { LIBRARIES } from '../breakers/libraries.ts';
+import { LIBRARY_NAMES } from '../breakers/breaker.ts';
+import { formatConformance, formatConformanceJson } from '../conformance/conformance-report.ts';
+import { loadReferenceFixtures, REFERENCE_FOLDER } from '../conformance/reference-fixture.ts';
+import { runConformance } from '../conformance/run-conformance.ts';
+import { isMain, runMain } from './main-guard.ts';
+import { parseWhole } from './numbers.ts';
+import { parseCommandLine } from './parse-command-line.ts';
+import { UsageError } from './usage-error.ts';
+
+const USAGE = `Usage: npm run conformance -- [options]
+
+Runs every reference fixture (what the seed's own Python package, circuitbreaker, did call by call
+on a schedule; written by \`npm run reference\`) through the lab for every library, and prints per
+library the fixtures it matched on every call, and for each other fixture the first call that differs.
+
+Options:
+  --library <names>   comma list of ${LIBRARY_NAMES.join(', ')} (default: all)
+  --fixtures <dir>    folder of fixtures (default ${REFERENCE_FOLDER})
+  --parallel <n>      runs at once, each with its own mock server (default 8)
+  --json              print { fixtures, libraries: { <name>: { matched, mismatches } } } and nothing else
+  --help              show this help`;
+
+const VALID = '--library, --fixtures, --parallel, --json, --help';
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const string = { type: 'string' } as const;
+  const { values } = parseCommandLine(
+    argv,
+    {
+      library: string,
+      fixtures: string,
+      parallel: string,
+      json: { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+    VALID,
+  );
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const names = values.library?.split(',').map((name) => name.trim()) ?? [...LIBRARY_NAMES];
+  const unknown = names.filter((name) => !(LIBRARY_NAMES as readonly string[]).includes(name));
+  if (unknown.length > 0 || names.length === 0) {
+    throw new UsageError(
+      `--library: unknown library "${unknown.join('", "')}"; valid: ${LIBRARY_NAMES.join(', ')}`,
+    );
+  }
+  const parallel = values.parallel === undefined ? 8 : parseWhole('--parallel', values.parallel);
+  const fixtures = loadReferenceFixtures(values.fixtures ?? REFERENCE_FOLDER);
+  const started = performance.now();
+  const result = await runConformance({
+    fixtures,
+    libraries: names.map((name) => LIBRARIES[name as keyof typeof LIBRARIES]),
+    parallel,
+    onRun: (done, total) => {
+      if (!values.json && process.stderr.isTTY) process.stderr.write(`\r${done}/${total} runs`);
+    },
+  });
+  if (!values.json && process.stderr.isTTY) process.stderr.write('\r');
+  if (values.json) {
+    console.log(formatConformanceJson(result));
+    return 0;
+  }
+  const reference = fixtures[0]?.reference;
+  console.log(
+    formatConformance(
+      result,
+      reference
+        ? `${reference.package} ${reference.version} (the seed's package)`
+        : 'the reference',
+    ),
+  );
+  console.log(`\n${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return 0;
+}
+
+if (isMain(import.meta.url)) await runMain(() => main(process.argv.slice(2)));

@@ -1,0 +1,151 @@
+import type { BreakerLibrary } from '../breakers/breaker.ts';
+import { runScenario } from '../scenario/run-scenario.ts';
+import type { Scenario } from '../scenario/scenario.ts';
+import type { CallRecord, Outcome } from '../scenario/trace.ts';
+import type { CircuitState } from '../breakers/breaker.ts';
+import { departureReason } from './departure.ts';
+import { fixtureScenario, type ReferenceFixture } from './reference-fixture.ts';
+
+/** A call's outcome and the state right after it: what conformance compares, call by call. */
+export interface CallResult {
+  outcome: Outcome;
+  state: CircuitState;
+}
+
+/** The first call of a fixture where a library did something else than the reference. */
+export interface Mismatch {
+  fixture: string;
+  call: number;
+  expected: CallResult;
+  /** Missing when the run made fewer calls than the fixture. */
+  actual: CallResult | null;
+}
+
+export interface LibraryConformance {
+  /** Fixtures the library matched on every call. */
+  matched: number;
+  mismatches: Mismatch[];
+}
+
+export interface ConformanceResult {
+  fixtures: number;
+  libraries: Record<string, LibraryConformance>;
+}
+
+/**
+ * Scenario speed of a fixture's run. A real run only falls behind the reference's clock (timers
+ * fire late, calls take time), so the risk is a rejected call just before the reset timeout's end
+ * becoming a trial: this keeps that gap at least MARGIN_MS of real time, and at most MAX_SPEED
+ * so that a request timeout stays long next to a stall.
+ */
+export function fixtureSpeed(fixture: ReferenceFixture): number {
+  const gap = fixture.secondsBeforeReset;
+  if (gap === null) return MAX_SPEED;
+  return Math.max(1, Math.min(MAX_SPEED, (gap * 1000) / MARGIN_MS));
+}
+
+/** Real milliseconds a run may fall behind before a rejection could turn into a trial. */
+export const MARGIN_MS = 50;
+export const MAX_SPEED = 10;
+
+/**
+ * Real milliseconds added to every delay between calls. The reference's exact clock puts some
+ * calls exactly at the end of the reset timeout, which circuitbreaker counts as past it (nothing
+ * remains); a real run cannot be exact, and a library's timer and the next call can land in the
+ * same millisecond either way round. A millisecond per delay puts such calls just past the end, as
+ * in the reference, and stays far inside MARGIN_MS over the few delays of a reset timeout.
+ */
+export const LAG_PER_DELAY_MS = 1;
+
+/** The fixture's scenario as a real run plays it: at its speed, each delay LAG_PER_DELAY_MS longer. */
+export function conformanceScenario(fixture: ReferenceFixture): Scenario {
+  const speed = fixtureSpeed(fixture);
+  const scenario = fixtureScenario(fixture, speed);
+  return { ...scenario, delay: scenario.delay + (LAG_PER_DELAY_MS * speed) / 1000 };
+}
+
+export interface ConformanceOptions {
+  fixtures: readonly ReferenceFixture[];
+  libraries: readonly BreakerLibrary[];
+  /** Runs at once; each has its own mock server and one library. Default 8. */
+  parallel?: number;
+  /** Called after each run, for a progress line. */
+  onRun?: (done: number, total: number) => void;
+}
+
+/**
+ * Runs every fixture through the lab's engine for every library, each library on its own run (so
+ * one library's slow calls never shift another's clock), and compares each call's outcome and the
+ * state after it with the reference.
+ */
+export async function runConformance(options: ConformanceOptions): Promise<ConformanceResult> {
+  const jobs = options.fixtures.flatMap((fixture) =>
+    options.libraries.map((library) => ({ fixture, library })),
+  );
+  const firstDifference = new Map<string, Mismatch | undefined>();
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    for (let job = jobs[next++]; job; job = jobs[next++]) {
+      const trace = await runScenario({
+        scenario: conformanceScenario(job.fixture),
+        libraries: [job.library],
+        host: '127.0.0.1',
+        port: 0,
+      });
+      const calls = trace.runs[0]?.calls ?? [];
+      firstDifference.set(
+        key(job.library.name, job.fixture.name),
+        compareCalls(job.fixture, calls),
+      );
+      options.onRun?.((done += 1), jobs.length);
+    }
+  };
+  const parallel = Math.max(1, Math.min(options.parallel ?? 8, jobs.length));
+  await Promise.all(Array.from({ length: parallel }, worker));
+
+  const libraries: Record<string, LibraryConformance> = {};
+  for (const library of options.libraries) {
+    const mismatches = options.fixtures.flatMap((fixture) => {
+      const mismatch = firstDifference.get(key(library.name, fixture.name));
+      return mismatch ? [mismatch] : [];
+    });
+    libraries[library.name] = { matched: options.fixtures.length - mismatches.length, mismatches };
+  }
+  return { fixtures: options.fixtures.length, libraries };
+}
+
+function key(library: string, fixture: string): string {
+  return `${library}\u0000${fixture}`;
+}
+
+/** The first call whose outcome or state differs from the reference; undefined when all match. */
+export function compareCalls(
+  fixture: ReferenceFixture,
+  calls: readonly CallRecord[],
+): Mismatch | undefined {
+  for (const expected of fixture.calls) {
+    const actual = calls[expected.call - 1];
+    if (!actual || actual.outcome !== expected.outcome || actual.state !== expected.state) {
+      return {
+        fixture: fixture.name,
+        call: expected.call,
+        expected: { outcome: expected.outcome, state: expected.state },
+        actual: actual ? { outcome: actual.outcome, state: actual.state } : null,
+      };
+    }
+  }
+  return undefined;
+}
+
+/** Why a mismatch happened, where the library's departure is known. */
+export function mismatchReason(library: string, mismatch: Mismatch): string | undefined {
+  const reason = departureReason(library);
+  if (!reason || !mismatch.actual) return reason;
+  const { expected, actual } = mismatch;
+  if (expected.state === 'open' && actual.state === 'closed')
+    return `${reason}: calls still in its window kept the failure rate under its threshold`;
+  if (expected.state === 'closed' && actual.state === 'open')
+    return `${reason}: failures still in its window opened it early`;
+  return reason;
+}
