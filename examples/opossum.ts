@@ -26,7 +26,6 @@ const seconds = (s: number) => (s * 1000) / speed; // scenario seconds -> real m
 const breaker = opossum.create({
   failures: FAILURES,
   resetTimeoutMs: seconds(TIMEOUT),
-  rollingWindowMs: seconds(10), // opossum's 10 s window, sped up like every other duration
 });
 const watch = new CircuitWatch(breaker, seconds(TIMEOUT));
 

@@ -114,8 +114,8 @@ def run(parameters, schedule, name):
         return "Hello world!"
 
     calls = []
-    before_reset = None  # smallest distance of a rejected call to the reset boundary after it
     around_reset = None  # smallest distance of any call while open to the reset boundary
+    off_reset = None  # the same, leaving out calls exactly on it
     number = 0
     for server, count in parse_schedule(schedule):
         for _ in range(count):
@@ -126,8 +126,8 @@ def run(parameters, schedule, name):
                 distance = clock.now - (breaker._opened + parameters["resetTimeout"])
                 if around_reset is None or abs(distance) < around_reset:
                     around_reset = abs(distance)
-                if distance < 0 and (before_reset is None or -distance < before_reset):
-                    before_reset = -distance
+                if distance != 0 and (off_reset is None or abs(distance) < off_reset):
+                    off_reset = abs(distance)
             pending["server"] = server
             began = clock.now
             try:
@@ -151,11 +151,11 @@ def run(parameters, schedule, name):
                 }
             )
             clock.now += parameters["delay"]
-    return calls, before_reset, around_reset
+    return calls, off_reset, around_reset
 
 
 def fixture(name, source, parameters, schedule):
-    calls, before_reset, _ = run(parameters, schedule, name)
+    calls, off_reset, _ = run(parameters, schedule, name)
     return {
         "name": name,
         "source": source,
@@ -166,7 +166,7 @@ def fixture(name, source, parameters, schedule):
         },
         "parameters": parameters,
         "schedule": schedule,
-        "secondsBeforeReset": None if before_reset is None else round(before_reset, 4),
+        "secondsFromReset": None if off_reset is None else round(off_reset, 4),
         "calls": calls,
     }
 

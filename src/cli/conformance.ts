@@ -2,7 +2,7 @@ import { LIBRARIES } from '../breakers/libraries.ts';
 import { LIBRARY_NAMES } from '../breakers/breaker.ts';
 import { formatConformance, formatConformanceJson } from '../conformance/conformance-report.ts';
 import { loadReferenceFixtures, REFERENCE_FOLDER } from '../conformance/reference-fixture.ts';
-import { runConformance } from '../conformance/run-conformance.ts';
+import { DEFAULT_PARALLEL, runConformance } from '../conformance/run-conformance.ts';
 import { isMain, runMain } from './main-guard.ts';
 import { parseWhole } from './numbers.ts';
 import { parseCommandLine } from './parse-command-line.ts';
@@ -17,7 +17,7 @@ library the fixtures it matched on every call, and for each other fixture the fi
 Options:
   --library <names>   comma list of ${LIBRARY_NAMES.join(', ')} (default: all)
   --fixtures <dir>    folder of fixtures (default ${REFERENCE_FOLDER})
-  --parallel <n>      runs at once, each with its own mock server (default 8)
+  --parallel <n>      runs at once, each with its own mock server (default ${DEFAULT_PARALLEL})
   --json              print { fixtures, libraries: { <name>: { matched, mismatches } } } and nothing else
   --help              show this help`;
 
@@ -47,7 +47,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       `--library: unknown library "${unknown.join('", "')}"; valid: ${LIBRARY_NAMES.join(', ')}`,
     );
   }
-  const parallel = values.parallel === undefined ? 8 : parseWhole('--parallel', values.parallel);
+  const parallel =
+    values.parallel === undefined ? DEFAULT_PARALLEL : parseWhole('--parallel', values.parallel);
   const fixtures = loadReferenceFixtures(values.fixtures ?? REFERENCE_FOLDER);
   const started = performance.now();
   const result = await runConformance({

@@ -4,7 +4,7 @@ import { fleetLibrary, isFleetOptionsError } from '../fleet/index.ts';
 import { statePainter } from '../report/color.ts';
 import { formatJsonTrace } from '../report/json-trace.ts';
 import { formatSeedRuns } from '../report/seed-format.ts';
-import { summaryTable, tableHeader, tableRow } from '../report/side-by-side.ts';
+import { departureLines, summaryTable, tableHeader, tableRow } from '../report/side-by-side.ts';
 import { writeTimelineReport } from '../report/timeline-html.ts';
 import { runScenario } from '../scenario/run-scenario.ts';
 import { formatSchedule } from '../scenario/scenario.ts';
@@ -54,6 +54,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (options.output === 'table') {
       if (trace.interrupted) console.log('Interrupted: the summary covers the calls made so far.');
       console.log(`\n${summaryTable(trace)}`);
+      const departures = departureLines(trace);
+      if (departures.length > 0) console.log(`\n${departures.join('\n')}`);
     }
     if (options.report) {
       await writeTimelineReport(trace, options.report);

@@ -3,6 +3,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { dirname, relative } from 'node:path';
 import { LIBRARIES } from '../breakers/libraries.ts';
+import { loadReferenceFixtures, REFERENCE_FOLDER } from '../conformance/reference-fixture.ts';
+import { runConformance } from '../conformance/run-conformance.ts';
 import { renderMatrixDoc } from '../matrix/matrix-doc.ts';
 import { loadScenarioFolder, runMatrix } from '../matrix/run-matrix.ts';
 import { writeTimelinePage } from '../report/timeline-html.ts';
@@ -14,7 +16,8 @@ import { UsageError } from './usage-error.ts';
 const USAGE = `Usage: npm run matrix -- [options]
 
 Runs every scenario in scenarios/ for every library and writes the behaviour matrix (Markdown)
-and one HTML page with the timeline of every run.
+and one HTML page with the timeline of every run; the matrix's agreement row comes from a run of
+every reference fixture (as \`npm run conformance\`).
 
 Options:
   --speed <x>        run every scenario x times faster (default 10)
@@ -22,9 +25,10 @@ Options:
   --scenarios <dir>  folder of scenario files (default scenarios)
   --out <file>       the matrix (default docs/behaviour-matrix.md)
   --report <file>    the timelines page (default docs/behaviour-timelines.html)
+  --fixtures <dir>   reference fixtures for the agreement row (default test/fixtures/reference)
   --help             show this help`;
 
-const VALID = '--speed, --only, --scenarios, --out, --report, --help';
+const VALID = '--speed, --only, --scenarios, --out, --report, --fixtures, --help';
 
 export async function main(argv: readonly string[]): Promise<number> {
   const string = { type: 'string' } as const;
@@ -36,6 +40,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       scenarios: string,
       out: string,
       report: string,
+      fixtures: string,
       help: { type: 'boolean' },
     },
     VALID,
@@ -68,6 +73,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     files = files.filter((file) => ids.includes(file.id));
   }
 
+  const fixtures = loadReferenceFixtures(values.fixtures ?? REFERENCE_FOLDER);
   const rows = await runMatrix({
     files,
     libraries: Object.values(LIBRARIES),
@@ -77,6 +83,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       console.error(done ? `${step}: done in ${done.seconds.toFixed(1)} s` : `${step}: running...`);
     },
   });
+  // The agreement row: every reference fixture for every library, as `npm run conformance` runs it.
+  console.error(`conformance: ${fixtures.length} reference fixtures for every library...`);
+  const conformance = await runConformance({ fixtures, libraries: Object.values(LIBRARIES) });
+  const reference = fixtures[0]?.reference;
   await writeTimelinePage(
     rows.map((row) => ({
       heading: `${row.file.title} (${row.file.id})`,
@@ -95,6 +105,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       node: process.versions.node,
       cpu: `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}`,
       timelines: relative(dirname(out), report),
+      conformance: {
+        result: conformance,
+        reference: reference ? `${reference.package} ${reference.version}` : 'the reference',
+      },
     }),
   );
   console.error(`Wrote ${out} and ${report}`);

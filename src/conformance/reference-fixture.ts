@@ -33,11 +33,11 @@ export interface ReferenceFixture {
   >;
   schedule: string;
   /**
-   * The shortest time, in scenario seconds, from a rejected call to the reset timeout's end after
-   * it: how much a real run may fall behind before a rejection turns into a trial. Null when no
-   * call was rejected.
+   * The shortest time, in scenario seconds, between a call made while open and the reset timeout's
+   * end (calls exactly on it left out): how far a real run's call or a library's timer may slip
+   * before a rejection turns into a trial or back. Null when no call was made while open.
    */
-  secondsBeforeReset: number | null;
+  secondsFromReset: number | null;
   calls: ReferenceCall[];
 }
 

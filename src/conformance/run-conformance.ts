@@ -33,19 +33,19 @@ export interface ConformanceResult {
 }
 
 /**
- * Scenario speed of a fixture's run. A real run only falls behind the reference's clock (timers
- * fire late, calls take time), so the risk is a rejected call just before the reset timeout's end
- * becoming a trial: this keeps that gap at least MARGIN_MS of real time, and at most MAX_SPEED
- * so that a request timeout stays long next to a stall.
+ * Scenario speed of a fixture's run. Timers fire late and calls take time on a loaded machine, so a
+ * call near the reset timeout's end could land on its other side: this keeps every such gap at
+ * least MARGIN_MS of real time, and the speed at most MAX_SPEED so that a request timeout stays
+ * long next to a stall.
  */
 export function fixtureSpeed(fixture: ReferenceFixture): number {
-  const gap = fixture.secondsBeforeReset;
+  const gap = fixture.secondsFromReset;
   if (gap === null) return MAX_SPEED;
   return Math.max(1, Math.min(MAX_SPEED, (gap * 1000) / MARGIN_MS));
 }
 
-/** Real milliseconds a run may fall behind before a rejection could turn into a trial. */
-export const MARGIN_MS = 50;
+/** Real milliseconds a call or a library's timer may slip before a call could change sides. */
+export const MARGIN_MS = 100;
 export const MAX_SPEED = 10;
 
 /**
@@ -64,10 +64,13 @@ export function conformanceScenario(fixture: ReferenceFixture): Scenario {
   return { ...scenario, delay: scenario.delay + (LAG_PER_DELAY_MS * speed) / 1000 };
 }
 
+/** Runs at once: each mostly waits on its timers, so many fit on two cores. */
+export const DEFAULT_PARALLEL = 16;
+
 export interface ConformanceOptions {
   fixtures: readonly ReferenceFixture[];
   libraries: readonly BreakerLibrary[];
-  /** Runs at once; each has its own mock server and one library. Default 8. */
+  /** Runs at once; each has its own mock server and one library. Default DEFAULT_PARALLEL. */
   parallel?: number;
   /** Called after each run, for a progress line. */
   onRun?: (done: number, total: number) => void;
@@ -101,7 +104,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       options.onRun?.((done += 1), jobs.length);
     }
   };
-  const parallel = Math.max(1, Math.min(options.parallel ?? 8, jobs.length));
+  const parallel = Math.max(1, Math.min(options.parallel ?? DEFAULT_PARALLEL, jobs.length));
   await Promise.all(Array.from({ length: parallel }, worker));
 
   const libraries: Record<string, LibraryConformance> = {};

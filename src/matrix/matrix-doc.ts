@@ -4,6 +4,8 @@ import { runFacts } from './facts.ts';
 import type { Cell } from './cells.ts';
 import { MECHANISMS } from './notes.ts';
 import type { MatrixRow } from './run-matrix.ts';
+import { departureReason } from '../conformance/departure.ts';
+import type { ConformanceResult } from '../conformance/run-conformance.ts';
 
 export interface MatrixDocContext {
   speed: number;
@@ -12,6 +14,8 @@ export interface MatrixDocContext {
   cpu: string;
   /** Relative link to the timeline page of every scenario, if one was written. */
   timelines?: string;
+  /** The conformance run over the reference corpus, for the agreement row. */
+  conformance?: { result: ConformanceResult; reference: string };
 }
 
 interface Note {
@@ -75,7 +79,19 @@ export function renderMatrixDoc(rows: readonly MatrixRow[], context: MatrixDocCo
         .join(' | ')} |`,
     );
   }
-  lines.push('', '## Notes', '');
+  const conformance = context.conformance;
+  if (conformance) {
+    const { result, reference } = conformance;
+    lines.push(
+      `| **Agreement with the seed's package** (\`npm run conformance\`): reference fixtures (${reference}) matched call by call | ${libraries
+        .map((library) => {
+          const figure = result.libraries[library.name];
+          return figure ? `${figure.matched} / ${result.fixtures}` : '-';
+        })
+        .join(' | ')} |`,
+    );
+  }
+  lines.push('', ...departureSummary(notes, libraries), '## Notes', '');
   if (notes.length === 0) lines.push('Every run matched the model.');
   for (const note of notes) {
     lines.push(
@@ -98,6 +114,29 @@ export function renderMatrixDoc(rows: readonly MatrixRow[], context: MatrixDocCo
     '',
   );
   return lines.join('\n');
+}
+
+/**
+ * One line per library whose runs departed from the reference (the consecutive-failure model, which
+ * reproduces the seed's circuitbreaker on every fixture), naming the notes that explain it.
+ */
+function departureSummary(
+  notes: readonly Note[],
+  libraries: readonly { name: string }[],
+): string[] {
+  const lines: string[] = [];
+  for (const library of libraries) {
+    const departed = notes.filter(
+      (note) =>
+        note.heading.endsWith(`, ${library.name}`) && note.fact.includes('where the model gives'),
+    );
+    if (departed.length === 0) continue;
+    const reason =
+      departureReason(library.name) ?? `${library.name} departs for a reason not known`;
+    const refs = departed.map((note) => `[(${note.number})](#note-${note.number})`).join(', ');
+    lines.push(`${reason}: see ${departed.length === 1 ? 'note' : 'notes'} ${refs}.`, '');
+  }
+  return lines;
 }
 
 function questionCell(row: MatrixRow): string {
