@@ -12,15 +12,16 @@ import { packageVersion } from './package-version.ts';
 /**
  * opossum counts a failure *percentage* over a rolling time window, not consecutive failures, so
  * no setting is "open after N consecutive failures". The setting here is the one that agreed most
- * with the seed's own package (circuitbreaker 1.4) when measured (scripts/opossum-settings.ts, 3
- * runs; corpus: 32 reference fixtures, 477 calls; the matrix's 8 scenarios):
+ * with the seed's own package (circuitbreaker 1.4) when measured by scripts/opossum-settings.ts:
+ * mean of 3 runs over 32 reference fixtures (477 calls) and the matrix's 8 scenarios; "agrees
+ * most" is the highest sum of fixtures and matrix scenarios matched call by call.
  *
- *   setting (volumeThreshold N in all)   fixtures matched   calls before 1st difference   matrix
- *   50%, window 2 reset timeouts (kept)  16.3 / 32          361 / 477                      8 / 8
- *   50%, window 1 reset timeout          16.7 / 32          326 / 477                      5 / 8
- *   50%, window 3 reset timeouts         15.7 / 32          354 / 477                      6.7 / 8
- *   50%, opossum's 10 s window (common)  13.3 / 32          357 / 477                      6.3 / 8
- *   99%, opossum's 10 s window (before)  11.3 / 32          331 / 477                      5.7 / 8
+ *   setting (volumeThreshold N in all)    fixtures   calls before the 1st difference   matrix
+ *   50%, window 2 reset timeouts (kept)   16.0/32    353/477                           7.0/8
+ *   50%, window 1 reset timeout           16.7/32    326/477                           4.3/8
+ *   50%, window 3 reset timeouts          15.0/32    366/477                           6.7/8
+ *   50%, opossum's 10 s window (common)   14.3/32    360/477                           7.0/8
+ *   99%, opossum's 10 s window (before)   12.0/32    333/477                           6.0/8
  *
  * - volumeThreshold N: never open before N calls are in the window;
  * - errorThresholdPercentage 50, opossum's default: open when more than half the window failed;

@@ -5,6 +5,7 @@ import { dirname, relative } from 'node:path';
 import { LIBRARIES } from '../breakers/libraries.ts';
 import { loadReferenceFixtures, REFERENCE_FOLDER } from '../conformance/reference-fixture.ts';
 import { runConformance } from '../conformance/run-conformance.ts';
+import { formatConformance } from '../conformance/conformance-report.ts';
 import { renderMatrixDoc } from '../matrix/matrix-doc.ts';
 import { loadScenarioFolder, runMatrix } from '../matrix/run-matrix.ts';
 import { writeTimelinePage } from '../report/timeline-html.ts';
@@ -87,6 +88,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   console.error(`conformance: ${fixtures.length} reference fixtures for every library...`);
   const conformance = await runConformance({ fixtures, libraries: Object.values(LIBRARIES) });
   const reference = fixtures[0]?.reference;
+  const referenceName = reference ? `${reference.package} ${reference.version}` : 'the reference';
+  console.error(formatConformance(conformance, referenceName));
   await writeTimelinePage(
     rows.map((row) => ({
       heading: `${row.file.title} (${row.file.id})`,
@@ -107,7 +110,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       timelines: relative(dirname(out), report),
       conformance: {
         result: conformance,
-        reference: reference ? `${reference.package} ${reference.version}` : 'the reference',
+        reference: referenceName,
       },
     }),
   );

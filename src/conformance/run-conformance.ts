@@ -1,9 +1,9 @@
 import type { BreakerLibrary } from '../breakers/breaker.ts';
 import { runScenario } from '../scenario/run-scenario.ts';
-import type { Scenario } from '../scenario/scenario.ts';
 import type { CallRecord, Outcome } from '../scenario/trace.ts';
 import type { CircuitState } from '../breakers/breaker.ts';
 import { departureReason } from './departure.ts';
+import { ReferencePacing } from './reference-pacing.ts';
 import { fixtureScenario, type ReferenceFixture } from './reference-fixture.ts';
 
 /** A call's outcome and the state right after it: what conformance compares, call by call. */
@@ -33,10 +33,10 @@ export interface ConformanceResult {
 }
 
 /**
- * Scenario speed of a fixture's run. Timers fire late and calls take time on a loaded machine, so a
- * call near the reset timeout's end could land on its other side: this keeps every such gap at
- * least MARGIN_MS of real time, and the speed at most MAX_SPEED so that a request timeout stays
- * long next to a stall.
+ * Scenario speed of a fixture's run. A timer fires late on a loaded machine, so a call near the
+ * reset timeout's end could land on its other side: this keeps every such gap at least MARGIN_MS
+ * of real time (the pacing keeps lateness from adding up, see reference-pacing.ts), and the speed
+ * at most MAX_SPEED so that a request timeout stays long next to a stall.
  */
 export function fixtureSpeed(fixture: ReferenceFixture): number {
   const gap = fixture.secondsFromReset;
@@ -46,26 +46,10 @@ export function fixtureSpeed(fixture: ReferenceFixture): number {
 
 /** Real milliseconds a call or a library's timer may slip before a call could change sides. */
 export const MARGIN_MS = 100;
-export const MAX_SPEED = 10;
-
-/**
- * Real milliseconds added to every delay between calls. The reference's exact clock puts some
- * calls exactly at the end of the reset timeout, which circuitbreaker counts as past it (nothing
- * remains); a real run cannot be exact, and a library's timer and the next call can land in the
- * same millisecond either way round. A millisecond per delay puts such calls just past the end, as
- * in the reference, and stays far inside MARGIN_MS over the few delays of a reset timeout.
- */
-export const LAG_PER_DELAY_MS = 1;
-
-/** The fixture's scenario as a real run plays it: at its speed, each delay LAG_PER_DELAY_MS longer. */
-export function conformanceScenario(fixture: ReferenceFixture): Scenario {
-  const speed = fixtureSpeed(fixture);
-  const scenario = fixtureScenario(fixture, speed);
-  return { ...scenario, delay: scenario.delay + (LAG_PER_DELAY_MS * speed) / 1000 };
-}
+export const MAX_SPEED = 5;
 
 /** Runs at once: each mostly waits on its timers, so many fit on two cores. */
-export const DEFAULT_PARALLEL = 16;
+export const DEFAULT_PARALLEL = 24;
 
 export interface ConformanceOptions {
   fixtures: readonly ReferenceFixture[];
@@ -90,11 +74,15 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   let done = 0;
   const worker = async () => {
     for (let job = jobs[next++]; job; job = jobs[next++]) {
+      const speed = fixtureSpeed(job.fixture);
+      const pacing = new ReferencePacing(job.fixture, speed);
       const trace = await runScenario({
-        scenario: conformanceScenario(job.fixture),
+        scenario: fixtureScenario(job.fixture, speed),
         libraries: [job.library],
         host: '127.0.0.1',
         port: 0,
+        onEvent: pacing.onEvent,
+        sleep: pacing.sleep,
       });
       const calls = trace.runs[0]?.calls ?? [];
       firstDifference.set(

@@ -1,0 +1,65 @@
+import type { RunEvent } from '../scenario/run-scenario.ts';
+import type { ReferenceFixture } from './reference-fixture.ts';
+
+/**
+ * Real milliseconds added to a call's place while the reference is open. The reference's exact
+ * clock puts some calls exactly at the end of the reset timeout, which circuitbreaker counts as
+ * past it (nothing remains); a real run cannot be exact: a timer may fire up to a millisecond
+ * early and `Date.now()` (cockatiel's clock) counts whole milliseconds, so the call and the
+ * library's reset could land either way round. A few milliseconds put such calls just past the
+ * end, as in the reference, and stay far inside MARGIN_MS.
+ */
+export const LAG_MS = 5;
+
+/**
+ * When the lab's engine makes each call of a fixture's run. While the reference's circuit is
+ * open, a call is placed at the reference's distance from the real end of the call that opened
+ * it, where the library started its own reset timeout, so a late timer delays that one call but
+ * never adds up over the calls of a reset timeout; otherwise a call follows the previous one's
+ * end by the delay, as in the lab.
+ */
+export class ReferencePacing {
+  readonly #fixture: ReferenceFixture;
+  readonly #msPerSecond: number;
+  readonly #now: () => number;
+  /** Real time each call ended, by call number. */
+  readonly #ends = new Map<number, number>();
+  #lastCall = 0;
+
+  constructor(
+    fixture: ReferenceFixture,
+    speed: number,
+    now: () => number = () => performance.now(),
+  ) {
+    this.#fixture = fixture;
+    this.#msPerSecond = 1000 / speed;
+    this.#now = now;
+  }
+
+  /** For the engine's `onEvent`: notes when each call ended. */
+  readonly onEvent = (event: RunEvent): void => {
+    if (event.type !== 'call') return;
+    this.#ends.set(event.call, this.#now());
+    this.#lastCall = event.call;
+  };
+
+  /** For the engine's `sleep`: waits until the next call's place. */
+  readonly sleep = (delayMs: number): Promise<void> => {
+    const wait = this.#waitMs(delayMs);
+    return new Promise((resolve) => setTimeout(resolve, Math.max(0, wait)));
+  };
+
+  #waitMs(delayMs: number): number {
+    const calls = this.#fixture.calls;
+    const previous = calls[this.#lastCall - 1];
+    const next = calls[this.#lastCall];
+    if (!previous || !next || previous.state !== 'open') return delayMs;
+    const opener = [...calls.slice(0, this.#lastCall)]
+      .reverse()
+      .find((call) => call.state === 'open' && call.outcome !== 'rejected');
+    const openedEnd = opener && this.#ends.get(opener.call);
+    if (!opener || openedEnd === undefined) return delayMs;
+    const referenceGap = next.at - (opener.at + opener.latency);
+    return openedEnd + referenceGap * this.#msPerSecond + LAG_MS - this.#now();
+  }
+}
