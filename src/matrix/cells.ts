@@ -1,3 +1,4 @@
+import { boundaryTie } from '../scenario/boundary-tie.ts';
 import { consecutiveModel } from '../scenario/consecutive-model.ts';
 import type { CallRecord, Trace } from '../scenario/trace.ts';
 import { median, runFacts, seconds, type RunFacts } from './facts.ts';
@@ -89,7 +90,7 @@ function defaultText(facts: RunFacts): string {
 
 /** Compares the run with the consecutive-failure model and turns a difference into a surprise. */
 function withModel(facts: RunFacts, trace: Trace, text: string): Cell {
-  const model = consecutiveModel(trace.scenario, facts.calls);
+  const model = consecutiveModel(trace.scenario, facts.calls, boundaryTie(trace, facts.calls));
   if (!model) return { text };
   const differs = facts.calls.filter((record, index) => {
     const expected = model[index];

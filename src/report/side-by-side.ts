@@ -1,4 +1,5 @@
 import { departureReason } from '../conformance/departure.ts';
+import { boundaryTie } from '../scenario/boundary-tie.ts';
 import { consecutiveModel } from '../scenario/consecutive-model.ts';
 import type { RunEvent } from '../scenario/run-scenario.ts';
 import type { CallRecord, Outcome, Trace } from '../scenario/trace.ts';
@@ -97,7 +98,7 @@ export function summaryTable(trace: Trace): string {
 export function departureLines(trace: Trace): string[] {
   const lines: string[] = [];
   for (const run of trace.runs) {
-    const model = consecutiveModel(trace.scenario, run.calls);
+    const model = consecutiveModel(trace.scenario, run.calls, boundaryTie(trace, run.calls));
     if (!model) continue;
     const first = run.calls.find((record, index) => {
       const expected = model[index];
