@@ -4,6 +4,8 @@ import type { CallRecord, Outcome } from '../scenario/trace.ts';
 import type { CircuitState } from '../breakers/breaker.ts';
 import { departureReason } from './departure.ts';
 import { ReferencePacing } from './reference-pacing.ts';
+import { PortReservations } from './port-reservations.ts';
+import { isPortInUseError } from '../server/mock-server.ts';
 import { fixtureScenario, type ReferenceFixture } from './reference-fixture.ts';
 
 /** A call's outcome and the state right after it: what conformance compares, call by call. */
@@ -70,21 +72,13 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     options.libraries.map((library) => ({ fixture, library })),
   );
   const firstDifference = new Map<string, Mismatch | undefined>();
+  const ports = new PortReservations(HOST);
   let next = 0;
   let done = 0;
   const worker = async () => {
     for (let job = jobs[next++]; job; job = jobs[next++]) {
       const speed = fixtureSpeed(job.fixture);
-      const pacing = new ReferencePacing(job.fixture, speed);
-      const trace = await runScenario({
-        scenario: fixtureScenario(job.fixture, speed),
-        libraries: [job.library],
-        host: '127.0.0.1',
-        port: 0,
-        onEvent: pacing.onEvent,
-        sleep: pacing.sleep,
-      });
-      const calls = trace.runs[0]?.calls ?? [];
+      const calls = await runFixture(job.fixture, job.library, speed, ports);
       firstDifference.set(
         key(job.library.name, job.fixture.name),
         compareCalls(job.fixture, calls),
@@ -104,6 +98,39 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     libraries[library.name] = { matched: options.fixtures.length - mismatches.length, mismatches };
   }
   return { fixtures: options.fixtures.length, libraries };
+}
+
+const HOST = '127.0.0.1';
+
+/** Tries of a run whose port another process took while its server was off. */
+const PORT_TRIES = 3;
+
+/** One library's calls through one fixture, on a port of its own. */
+async function runFixture(
+  fixture: ReferenceFixture,
+  library: BreakerLibrary,
+  speed: number,
+  ports: PortReservations,
+): Promise<CallRecord[]> {
+  for (let attempt = 1; ; attempt += 1) {
+    const port = await ports.take();
+    const pacing = new ReferencePacing(fixture, speed);
+    try {
+      const trace = await runScenario({
+        scenario: fixtureScenario(fixture, speed),
+        libraries: [library],
+        host: HOST,
+        port,
+        onEvent: pacing.onEvent,
+        sleep: pacing.sleep,
+      });
+      return trace.runs[0]?.calls ?? [];
+    } catch (error) {
+      if (!isPortInUseError(error) || attempt >= PORT_TRIES) throw error;
+    } finally {
+      ports.release(port);
+    }
+  }
 }
 
 function key(library: string, fixture: string): string {
