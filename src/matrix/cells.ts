@@ -8,7 +8,12 @@ import type { Mechanism } from './notes.ts';
 export interface Cell {
   text: string;
   /** Set when the run departs from the lab's common meaning; the note explains the mechanism. */
-  surprise?: { fact: string; mechanism?: Mechanism };
+  surprise?: {
+    fact: string;
+    mechanism?: Mechanism;
+    /** The run departs from the reference (the seed's package, as the model reproduces it). */
+    departs?: boolean;
+  };
 }
 
 type CellMaker = (facts: RunFacts, trace: Trace) => Cell;
@@ -106,6 +111,7 @@ function withModel(facts: RunFacts, trace: Trace, text: string): Cell {
     text,
     surprise: {
       fact,
+      departs: true,
       ...(facts.library === 'opossum' ? { mechanism: 'opossumWindow' as const } : {}),
     },
   };
