@@ -1,4 +1,5 @@
 import type { CallResult, ConformanceResult } from './run-conformance.ts';
+import { departureReason } from './departure.ts';
 import { mismatchReason } from './run-conformance.ts';
 
 /** Per library: fixtures matched call by call out of the total; per mismatch, its first differing call. */
@@ -10,15 +11,19 @@ export function formatConformance(result: ConformanceResult, reference: string):
     const library = result.libraries[name];
     if (!library) continue;
     const share = Math.round((library.matched / result.fixtures) * 100);
+    // The library's reason once, on its line; each mismatch says which way it went where known.
+    const known = library.mismatches.length > 0 ? departureReason(name) : undefined;
     lines.push(
       '',
-      `${name.padEnd(width)}  ${library.matched}/${result.fixtures} matched (${share}%)`,
+      `${name.padEnd(width)}  ${library.matched}/${result.fixtures} matched (${share}%)` +
+        (known ? `: ${known}` : ''),
     );
     for (const mismatch of library.mismatches) {
-      const reason = mismatchReason(name, mismatch) ?? 'reason unknown';
+      const why = mismatchReason(name, mismatch);
+      const because = why ? (why.detail ? `: ${why.detail}` : '') : ': reason unknown';
       lines.push(
         `  ${mismatch.fixture}, call ${mismatch.call}: ${describe(mismatch.actual)} where the reference gives ` +
-          `${describe(mismatch.expected)}; ${reason}`,
+          `${describe(mismatch.expected)}${because}`,
       );
     }
   }

@@ -156,14 +156,23 @@ export function compareCalls(
   return undefined;
 }
 
-/** Why a mismatch happened, where the library's departure is known. */
-export function mismatchReason(library: string, mismatch: Mismatch): string | undefined {
+/**
+ * Why a mismatch happened, where the library's departure is known: the library's reason and, for
+ * a rate-based breaker, which way its window tipped.
+ */
+export function mismatchReason(
+  library: string,
+  mismatch: Mismatch,
+): { reason: string; detail?: string } | undefined {
   const reason = departureReason(library);
-  if (!reason || !mismatch.actual) return reason;
+  if (!reason) return undefined;
   const { expected, actual } = mismatch;
-  if (expected.state === 'open' && actual.state === 'closed')
-    return `${reason}: calls still in its window kept the failure rate under its threshold`;
-  if (expected.state === 'closed' && actual.state === 'open')
-    return `${reason}: failures still in its window opened it early`;
-  return reason;
+  if (expected.state === 'open' && actual?.state === 'closed')
+    return {
+      reason,
+      detail: 'calls still in its window kept the failure rate under its threshold',
+    };
+  if (expected.state === 'closed' && actual?.state === 'open')
+    return { reason, detail: 'failures still in its window opened it early' };
+  return { reason };
 }
