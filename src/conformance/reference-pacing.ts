@@ -43,10 +43,16 @@ export class ReferencePacing {
     this.#lastCall = event.call;
   };
 
-  /** For the engine's `sleep`: waits until the next call's place. */
-  readonly sleep = (delayMs: number): Promise<void> => {
-    const wait = this.#waitMs(delayMs);
-    return new Promise((resolve) => setTimeout(resolve, Math.max(0, wait)));
+  /**
+   * For the engine's `sleep`: waits until the next call's place. Node times a timer from the event
+   * loop's cached clock, which on a loaded machine lags the real one, so a timer can fire early:
+   * it waits again for what is left.
+   */
+  readonly sleep = async (delayMs: number): Promise<void> => {
+    const until = this.#now() + this.#waitMs(delayMs);
+    for (let left = until - this.#now(); left > 0; left = until - this.#now()) {
+      await new Promise((resolve) => setTimeout(resolve, Math.ceil(left)));
+    }
   };
 
   #waitMs(delayMs: number): number {
