@@ -40,7 +40,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const names = values.library?.split(',').map((name) => name.trim()) ?? [...LIBRARY_NAMES];
+  const names = [
+    ...new Set(values.library?.split(',').map((name) => name.trim()) ?? LIBRARY_NAMES),
+  ];
   const unknown = names.filter((name) => !(LIBRARY_NAMES as readonly string[]).includes(name));
   if (unknown.length > 0 || names.length === 0) {
     throw new UsageError(
@@ -61,7 +63,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (!values.json && process.stderr.isTTY) process.stderr.write(`\r${done}/${total} runs`);
     },
   });
-  if (!values.json && process.stderr.isTTY) process.stderr.write('\r');
+  if (!values.json && process.stderr.isTTY) process.stderr.write(`\r${' '.repeat(20)}\r`);
   if (values.json) {
     console.log(formatConformanceJson(result));
     return 0;
