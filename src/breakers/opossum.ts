@@ -17,14 +17,15 @@ import { packageVersion } from './package-version.ts';
  * "agrees most" is the highest sum of fixtures and scenarios matched. Mean of 3 runs:
  *
  *   setting (volumeThreshold N in all)    fixtures   calls before the 1st difference   matrix
- *   50%, window 2 reset timeouts (kept)   15.7/32    348/477                           7.7/8
- *   50%, window 3 reset timeouts          16.3/32    369/477                           7.0/8
- *   50%, window 1 reset timeout           17.0/32    329/477                           5.0/8
+ *   50%, window 2 reset timeouts (kept)   15.7/32    353/477                           7.7/8
+ *   50%, window 3 reset timeouts          15.7/32    363/477                           7.0/8
+ *   50%, window 1 reset timeout           17.7/32    332/477                           5.0/8
  *   50%, opossum's 10 s window (common)   14.0/32    359/477                           7.0/8
  *   99%, opossum's 10 s window (before)   12.0/32    334/477                           6.0/8
  *
  * Two and three reset timeouts are within the runs' spread of each other; two had the highest sum
- * in each of four rounds of measurement (the README has the whole table).
+ * in each of five rounds of measurement (the README has the whole table).
+ *
  * - volumeThreshold N: never open before N calls are in the window;
  * - errorThresholdPercentage 50, opossum's default: open when more than half the window failed;
  * - rollingCountTimeout of two reset timeouts: long enough to hold N slow failures (a window of one
