@@ -112,8 +112,8 @@ async function run(context: BenchContext): Promise<BenchOutcome> {
     ]),
     note:
       `Breakers: open after ${SETTINGS.failures} failures, reset timeout ${SETTINGS.resetTimeoutMs / 1000} s (longer than the run). ` +
-      'opossum opens on a failure percentage of calls fired (99% here): with every caller firing again as soon as its call fails, ' +
-      'calls in flight keep the rate below that, so it may never open (docs/behaviour-matrix.md).',
+      'opossum opens on a failure percentage of the calls fired over its rolling window (over 50% once 3 calls are in it, ' +
+      'src/breakers/opossum.ts), not on 3 consecutive failures.',
   };
   return {
     result: {

@@ -19,6 +19,7 @@ export const LAYERS = {
   libraries: 5,
   report: 5,
   'fleet-demo': 5,
+  conformance: 5,
   matrix: 6,
   dashboard: 7,
   cli: 9,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -8,7 +8,7 @@ import { runFacts } from '../src/matrix/facts.ts';
 import { renderMatrixDoc } from '../src/matrix/matrix-doc.ts';
 import { runMatrix, type MatrixRow } from '../src/matrix/run-matrix.ts';
 import { loadScenarioFile } from '../src/scenario/scenario-file.ts';
-import { runScript } from './helpers/run-command.ts';
+import { ROOT, runScript } from './helpers/run-command.ts';
 import { REJECTION_MAX_MS, SPEED } from './helpers/timing.ts';
 
 let rows: Promise<MatrixRow[]> | undefined;
@@ -107,6 +107,11 @@ test('npm run matrix writes the document and the timelines page, with a progress
   t.after(() => rm(dir, { recursive: true, force: true }));
   const out = join(dir, 'matrix.md');
   const report = join(dir, 'timelines.html');
+  // Two reference fixtures keep the agreement row's conformance run short.
+  const fixtures = join(dir, 'fixtures');
+  await mkdir(fixtures);
+  for (const name of ['seed.json', 'scenario-http-503.json'])
+    await copyFile(join(ROOT, 'test/fixtures/reference', name), join(fixtures, name));
   const result = await runScript('src/cli/matrix.ts', [
     '--only',
     'seed,slow',
@@ -116,6 +121,8 @@ test('npm run matrix writes the document and the timelines page, with a progress
     out,
     '--report',
     report,
+    '--fixtures',
+    fixtures,
   ]);
   assert.equal(result.code, 0, result.stderr);
   assert.match(
@@ -125,6 +132,11 @@ test('npm run matrix writes the document and the timelines page, with a progress
   const doc = await readFile(out, 'utf8');
   assert.match(doc, /The seed's scenario/);
   assert.match(doc, /timeouts count: opened after 3 timeouts/);
+  // The agreement row: cockatiel and mollitia match both reference fixtures call by call.
+  assert.match(
+    doc,
+    /^\| \*\*Agreement with the seed's package\*\*[^|]+\| \d \/ 2 \| 2 \/ 2 \| 2 \/ 2 \|$/m,
+  );
   const html = await readFile(report, 'utf8');
   assert.equal((html.match(/<section class="timeline">/g) ?? []).length, 2);
 });

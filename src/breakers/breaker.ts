@@ -18,8 +18,9 @@ export interface BreakerSettings {
    */
   isFailure?: (error: unknown) => boolean;
   /**
-   * Length of a time-based rolling window, for libraries that count over time (opossum's
-   * `rollingCountTimeout`). Default 10 000 ms, opossum's own default; the lab scales it with `--speed`.
+   * Length of a time-based rolling window, for an opossum setting that does not derive its window
+   * from the reset timeout (the adapter's own does; see src/breakers/opossum.ts). Default 10 000 ms,
+   * opossum's own default; the lab scales it with `--speed`.
    */
   rollingWindowMs?: number;
 }

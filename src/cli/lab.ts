@@ -2,7 +2,12 @@ import { libraryNamed } from '../libraries/registry.ts';
 import { statePainter } from '../report/terminal/color.ts';
 import { formatJsonTrace } from '../report/json-trace.ts';
 import { formatSeedRuns } from '../report/seed/seed-runs.ts';
-import { summaryTable, tableHeader, tableRow } from '../report/terminal/side-by-side.ts';
+import {
+  departureLines,
+  summaryTable,
+  tableHeader,
+  tableRow,
+} from '../report/terminal/side-by-side.ts';
 import { writeTimelineReport } from '../report/timeline/page.ts';
 import { checkReportPath, reportPathFrom } from '../report/timeline/report-path.ts';
 import { ROLLING_WINDOW_SECONDS, runScenario } from '../scenario/run-scenario.ts';
@@ -64,6 +69,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (options.output === 'table') {
       if (trace.interrupted) console.log('Interrupted: the summary covers the calls made so far.');
       console.log(`\n${summaryTable(trace)}`);
+      const departures = departureLines(trace);
+      if (departures.length > 0) console.log(`\n${departures.join('\n')}`);
     }
     if (report !== undefined) {
       await writeTimelineReport(trace, report);

@@ -3,6 +3,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { dirname, relative } from 'node:path';
 import { LIBRARIES } from '../libraries/registry.ts';
+import { loadReferenceFixtures, REFERENCE_FOLDER } from '../conformance/reference-fixture.ts';
+import { runConformance } from '../conformance/run-conformance.ts';
+import { formatConformance } from '../conformance/conformance-report.ts';
 import { renderMatrixDoc } from '../matrix/matrix-doc.ts';
 import { loadScenarioFolder, runMatrix } from '../matrix/run-matrix.ts';
 import { writeTimelinePage } from '../report/timeline/page.ts';
@@ -16,7 +19,8 @@ import { UsageError } from './usage-error.ts';
 export const MATRIX_COMMAND = commandLine({
   usage: 'npm run matrix -- [options]',
   about: `Runs every scenario in scenarios/ for every library and writes the behaviour matrix (Markdown)
-and one HTML page with the timeline of every run.
+and one HTML page with the timeline of every run; the matrix's agreement row comes from a run of
+every reference fixture (as \`npm run conformance\`).
 
 Rewrites two files tracked in git, docs/behaviour-matrix.md and docs/behaviour-timelines.html,
 unless --out and --report name others.`,
@@ -32,6 +36,10 @@ unless --out and --report name others.`,
     scenarios: { value: '<dir>', help: 'folder of scenario files (default scenarios)' },
     out: { value: '<file>', help: 'the matrix (default docs/behaviour-matrix.md)' },
     report: { value: '<file>', help: 'the timelines page (default docs/behaviour-timelines.html)' },
+    fixtures: {
+      value: '<dir>',
+      help: 'reference fixtures for the agreement row (default test/fixtures/reference)',
+    },
     help: { help: 'show this help' },
   },
 });
@@ -68,6 +76,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     files = files.filter((file) => ids.includes(file.id));
   }
 
+  const fixturesFolder = values.fixtures ?? REFERENCE_FOLDER;
+  const fixtures = fromOption('--fixtures', () => loadReferenceFixtures(fixturesFolder), ' ');
   const rows = await runMatrix({
     files,
     libraries: Object.values(LIBRARIES),
@@ -77,6 +87,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       console.error(done ? `${step}: done in ${done.seconds.toFixed(1)} s` : `${step}: running...`);
     },
   });
+  // The agreement row: every reference fixture for every library, as `npm run conformance` runs it.
+  console.error(`conformance: ${fixtures.length} reference fixtures for every library...`);
+  const conformance = await runConformance({ fixtures, libraries: Object.values(LIBRARIES) });
+  const reference = fixtures[0]?.reference;
+  const referenceName = reference ? `${reference.package} ${reference.version}` : 'the reference';
+  console.error(formatConformance(conformance, referenceName));
   await writeTimelinePage(
     rows.map((row) => ({
       heading: `${row.file.title} (${row.file.id})`,
@@ -95,6 +111,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       node: process.versions.node,
       cpu: `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}`,
       timelines: relative(dirname(out), report),
+      conformance: {
+        result: conformance,
+        reference: referenceName,
+      },
     }),
   );
   console.error(`Wrote ${out} and ${report}`);

@@ -1,3 +1,4 @@
+import { boundaryTie } from '../scenario/boundary-tie.ts';
 import { consecutiveModel } from '../scenario/consecutive-model.ts';
 import type { CallRecord, Trace } from '../scenario/trace.ts';
 import { median } from '../statistics/percentile.ts';
@@ -8,7 +9,12 @@ import type { Mechanism } from './notes.ts';
 export interface Cell {
   text: string;
   /** Set when the run departs from the lab's common meaning; the note explains the mechanism. */
-  surprise?: { fact: string; mechanism?: Mechanism };
+  surprise?: {
+    fact: string;
+    mechanism?: Mechanism;
+    /** The run departs from the reference (the seed's package, as the model reproduces it). */
+    departs?: boolean;
+  };
 }
 
 type CellMaker = (facts: RunFacts, trace: Trace) => Cell;
@@ -94,7 +100,7 @@ function defaultText(facts: RunFacts): string {
 
 /** Compares the run with the consecutive-failure model and turns a difference into a surprise. */
 function withModel(facts: RunFacts, trace: Trace, text: string): Cell {
-  const model = consecutiveModel(trace.scenario, facts.calls);
+  const model = consecutiveModel(trace.scenario, facts.calls, boundaryTie(trace, facts.calls));
   if (!model) return { text };
   const differs = facts.calls.filter((record, index) => {
     const expected = model[index];
@@ -110,6 +116,7 @@ function withModel(facts: RunFacts, trace: Trace, text: string): Cell {
     text,
     surprise: {
       fact,
+      departs: true,
       ...(facts.library === 'opossum' ? { mechanism: 'opossumWindow' as const } : {}),
     },
   };

@@ -3,6 +3,8 @@ import { cellSeconds, runFacts } from './facts.ts';
 import type { Cell } from './cells.ts';
 import { MECHANISMS } from './notes.ts';
 import type { MatrixRow } from './run-matrix.ts';
+import { departureReason } from '../breakers/departure.ts';
+import type { ConformanceResult, LibraryConformance } from '../conformance/run-conformance.ts';
 
 export interface MatrixDocContext {
   speed: number;
@@ -11,13 +13,18 @@ export interface MatrixDocContext {
   cpu: string;
   /** Relative link to the timeline page of every scenario, if one was written. */
   timelines?: string;
+  /** The conformance run over the reference corpus, for the agreement row. */
+  conformance?: { result: ConformanceResult; reference: string };
 }
 
 interface Note {
   number: number;
   heading: string;
+  /** The library the note is about. */
+  library: string;
   fact: string;
   why?: string;
+  departs: boolean;
 }
 
 /** `docs/behaviour-matrix.md`: a row per scenario question, a column per library, notes below. */
@@ -26,11 +33,13 @@ export function renderMatrixDoc(rows: readonly MatrixRow[], context: MatrixDocCo
   if (!first) return '# Behaviour matrix\n\nNo scenario was run.\n';
   const libraries = first.runs.map((run) => ({ name: run.library, version: run.version }));
   const notes: Note[] = [];
-  const mark = (heading: string, cell: Cell): string => {
+  const mark = (heading: string, library: string, cell: Cell): string => {
     if (!cell.surprise) return escapeCell(cell.text);
     const note: Note = {
       number: notes.length + 1,
-      heading,
+      heading: `${heading}, ${library}`,
+      library,
+      departs: cell.surprise.departs ?? false,
       fact: cell.surprise.fact,
       ...(cell.surprise.mechanism ? { why: MECHANISMS[cell.surprise.mechanism] } : {}),
     };
@@ -57,7 +66,7 @@ export function renderMatrixDoc(rows: readonly MatrixRow[], context: MatrixDocCo
   for (const row of rows) {
     const cells = libraries.map((library) => {
       const cell = row.cells.get(library.name);
-      return cell ? mark(`${row.file.title}, ${library.name}`, cell) : '-';
+      return cell ? mark(row.file.title, library.name, cell) : '-';
     });
     lines.push(`| ${questionCell(row)} | ${cells.join(' | ')} |`);
   }
@@ -69,12 +78,30 @@ export function renderMatrixDoc(rows: readonly MatrixRow[], context: MatrixDocCo
       `| **Half-open, waiting** (from the \`flapping\` run): how long is the circuit half-open in all, waiting for a call or for the trial? | ${libraries
         .map((library) => {
           const cell = cells.get(library.name);
-          return cell ? mark(`Half-open, ${library.name}`, cell) : '-';
+          return cell ? mark('Half-open', library.name, cell) : '-';
         })
         .join(' | ')} |`,
     );
   }
-  lines.push('', '## Notes', '');
+  const conformance = context.conformance;
+  if (conformance) {
+    const { result, reference } = conformance;
+    lines.push(
+      `| **Agreement with the seed's package** (\`npm run conformance\`): reference fixtures (${reference}) matched call by call | ${libraries
+        .map((library) => {
+          const figure = result.libraries[library.name];
+          return figure
+            ? mark(
+                "Agreement with the seed's package",
+                library.name,
+                agreementCell(library.name, figure, result.fixtures),
+              )
+            : '-';
+        })
+        .join(' | ')} |`,
+    );
+  }
+  lines.push('', ...departureSummary(notes, libraries), '## Notes', '');
   if (notes.length === 0) lines.push('Every run matched the model.');
   for (const note of notes) {
     lines.push(
@@ -92,11 +119,59 @@ export function renderMatrixDoc(rows: readonly MatrixRow[], context: MatrixDocCo
       (row) =>
         `- ${row.file.title}: \`npm start -- --scenario ${row.file.path} --speed ${context.speed}\``,
     ),
+    ...(context.conformance
+      ? [
+          "- Agreement with the seed's package: `npm run conformance` (`npm run reference` rewrites the fixtures)",
+        ]
+      : []),
     '',
     `Regenerate this page: \`npm run matrix\`.`,
     '',
   );
   return lines.join('\n');
+}
+
+/**
+ * One line per library whose runs departed from the reference (the consecutive-failure model, which
+ * reproduces the seed's circuitbreaker on every fixture), naming the notes that explain it.
+ */
+function departureSummary(
+  notes: readonly Note[],
+  libraries: readonly { name: string }[],
+): string[] {
+  const lines: string[] = [];
+  for (const library of libraries) {
+    const departed = notes.filter((note) => note.library === library.name && note.departs);
+    if (departed.length === 0) continue;
+    const reason =
+      departureReason(library.name) ?? `${library.name} departs for a reason not known`;
+    const refs = departed.map((note) => `[(${note.number})](#note-${note.number})`).join(', ');
+    lines.push(`${reason}: see ${departed.length === 1 ? 'note' : 'notes'} ${refs}.`, '');
+  }
+  return lines;
+}
+
+/** The agreement row's cell: matched / fixtures, and where some differ, a note on the first few. */
+function agreementCell(library: string, figure: LibraryConformance, fixtures: number): Cell {
+  const text = `${figure.matched} / ${fixtures}`;
+  const first = figure.mismatches[0];
+  if (!first) return { text };
+  const shown = figure.mismatches
+    .slice(0, 3)
+    .map(
+      (mismatch) =>
+        `${mismatch.fixture} call ${mismatch.call} (${mismatch.actual ? `${mismatch.actual.outcome}, ${mismatch.actual.state}` : 'no call'} ` +
+        `where circuitbreaker gives ${mismatch.expected.outcome}, ${mismatch.expected.state})`,
+    );
+  const more = figure.mismatches.length > shown.length ? ', ...' : '';
+  return {
+    text,
+    surprise: {
+      fact: `${figure.mismatches.length} of ${fixtures} reference fixtures differ; the first differing call of each: ${shown.join(', ')}${more} (\`npm run conformance\` lists them all)`,
+      departs: true,
+      ...(library === 'opossum' ? { mechanism: 'opossumWindow' as const } : {}),
+    },
+  };
 }
 
 function questionCell(row: MatrixRow): string {

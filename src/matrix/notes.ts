@@ -5,11 +5,12 @@
  */
 export const MECHANISMS = {
   opossumWindow:
-    'opossum opens on a failure *percentage* over its rolling window (`rollingCountTimeout`, 10 s by default, ' +
-    'scaled with the speed) and does not clear the window when the circuit closes; rejected calls count as ' +
-    '`fires` in the denominator. With `errorThresholdPercentage: 99` (the nearest setting to "all of the last N ' +
-    'failed"), successes and rejections still in the window keep new failures under the threshold. ' +
-    'See `fail()` in opossum `lib/circuit.js` and the buckets in `lib/status.js`.',
+    'opossum opens on a failure *percentage* over its rolling window (`rollingCountTimeout`, two reset timeouts ' +
+    'in this adapter), once `volumeThreshold` (N) calls are in it, not on N consecutive failures; it does not clear ' +
+    'the window when the circuit closes, and rejected calls count as `fires` in the denominator. With ' +
+    "`errorThresholdPercentage: 50` (the setting that agreed most with the seed's package, see `src/breakers/opossum.ts`), " +
+    'successes still in the window can keep N failures at or under half, and failures still in it can open the ' +
+    'circuit after fewer than N. See `fail()` in opossum `lib/circuit.js` and the buckets in `lib/status.js`.',
   cockatielHeld:
     'cockatiel lets one trial through and makes every other caller *await* it instead of failing fast ' +
     '(`CircuitBreakerPolicy.execute`, case `HalfOpen`: `await state.test`, then it executes the call again). ' +

@@ -25,6 +25,7 @@ export function consecutiveModel(
   scenario: Pick<Scenario, 'schedule' | 'failures' | 'resetTimeout' | 'delay' | 'requestTimeout'> &
     Partial<Pick<Scenario, 'concurrency' | 'ignoreStatuses'>>,
   timeline?: readonly CallTiming[],
+  tie?: BoundaryTie,
 ): ModelCall[] | undefined {
   if ((scenario.concurrency ?? 1) > 1 || (scenario.ignoreStatuses ?? []).length > 0)
     return undefined;
@@ -40,7 +41,9 @@ export function consecutiveModel(
       call += 1;
       const timing = timeline?.[call - 1];
       const t = timing ? timing.at : (call - 1) * scenario.delay;
-      if (state === 'open' && t - openedAt < scenario.resetTimeout) {
+      const left = scenario.resetTimeout - (t - openedAt);
+      const stillOpen = tie && Math.abs(left) < tie.seconds ? !tie.letThrough(call) : left > 0;
+      if (state === 'open' && stillOpen) {
         calls.push({ call, outcome: 'rejected', state, trial: false });
         continue;
       }
@@ -56,6 +59,16 @@ export function consecutiveModel(
     }
   }
   return calls;
+}
+
+/**
+ * A call this close to the end of a reset timeout (scenario seconds) lands on either side of it in
+ * a real run: a library's timer and the call can fire in the same millisecond either way round.
+ * There the model follows what the run did (`letThrough`: the library ran the call).
+ */
+export interface BoundaryTie {
+  seconds: number;
+  letThrough: (call: number) => boolean;
 }
 
 /** Whether a call gets a 2xx within the request timeout; undefined where it is a matter of chance. */

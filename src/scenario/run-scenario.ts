@@ -46,6 +46,11 @@ export interface RunOptions {
    * further call is made, and the trace so far is returned.
    */
   signal?: AbortSignal;
+  /**
+   * Waits the delay between calls (real milliseconds). Default: a timer the signal cancels.
+   * `npm run conformance` paces calls to a reference's own timeline through it.
+   */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 interface Lane {
@@ -139,7 +144,7 @@ export async function runScenario(options: RunOptions): Promise<Trace> {
             ]),
           ),
         });
-        await sleep(realMs(scenario.delay), signal);
+        await (options.sleep ?? sleep)(realMs(scenario.delay), signal);
       }
     }
   } finally {

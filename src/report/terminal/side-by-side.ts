@@ -1,3 +1,6 @@
+import { departureReason } from '../../breakers/departure.ts';
+import { boundaryTie } from '../../scenario/boundary-tie.ts';
+import { consecutiveModel } from '../../scenario/consecutive-model.ts';
 import type { LaneAfter, RunEvent } from '../../scenario/run-scenario.ts';
 import type { CallRecord, Outcome, Trace } from '../../scenario/trace.ts';
 import type { Paint } from './color.ts';
@@ -142,4 +145,31 @@ export function summaryTable(trace: Trace): string {
       )
       .join('  ');
   return [line(head), ...rows.map(line)].join('\n');
+}
+
+/**
+ * One line per library whose calls depart from the reference (the seed's circuitbreaker, which
+ * the consecutive-failure model reproduces on every fixture of `npm run conformance`), with the
+ * reason where it is known. Empty where the model cannot predict (concurrent callers, ignored
+ * statuses, a flaky server).
+ */
+export function departureLines(trace: Trace): string[] {
+  const lines: string[] = [];
+  for (const run of trace.runs) {
+    const model = consecutiveModel(trace.scenario, run.calls, boundaryTie(trace, run.calls));
+    if (!model) continue;
+    const first = run.calls.find((record, index) => {
+      const expected = model[index];
+      return !expected || expected.outcome !== record.outcome || expected.state !== record.state;
+    });
+    if (!first) continue;
+    const expected = model[first.call - 1];
+    const reason = departureReason(run.library);
+    lines.push(
+      `${run.library} departs from the reference from call ${first.call} (${first.outcome}, ${first.state} ` +
+        `where the seed's circuitbreaker gives ${expected?.outcome ?? '-'}, ${expected?.state ?? '-'}): ` +
+        (reason ? `${reason}; see docs/behaviour-matrix.md` : 'reason unknown'),
+    );
+  }
+  return lines;
 }
