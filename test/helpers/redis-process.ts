@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createConnection, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cleanUp } from './redis.ts';
+import { answersPing } from './redis-server.ts';
 
 /** A redis-server or redis-sentinel process of a test, in a folder of its own; killed when the test ends. */
 export interface RedisProcess {
@@ -59,19 +60,4 @@ export async function freePort(): Promise<number> {
     if (address === null || typeof address === 'string') throw new Error('no free port');
     if (address.port < 55536) return address.port;
   }
-}
-
-/** One raw PING over a fresh socket: true on +PONG. */
-function answersPing(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    const done = (answer: boolean) => {
-      socket.destroy();
-      resolve(answer);
-    };
-    socket.setTimeout(500, () => done(false));
-    socket.once('error', () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
-  });
 }

@@ -97,7 +97,7 @@ async function freePort(): Promise<number> {
 }
 
 /** One raw PING over a fresh socket: true on +PONG. */
-function answersPing(port: number): Promise<boolean> {
+export function answersPing(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ host: '127.0.0.1', port });
     const done = (answer: boolean) => {
