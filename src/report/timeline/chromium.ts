@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 
 /** Debian's `chromium` package; `.ci/run` installs it. Playwright's own browsers are never fetched. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -39,5 +39,8 @@ export function missingChromium(executablePath = CHROMIUM_PATH): string | undefi
 export async function launchChromium(executablePath = CHROMIUM_PATH): Promise<Browser> {
   const missing = missingChromium(executablePath);
   if (missing !== undefined) throw new ChromiumMissingError(missing);
+  // Loaded here, not at the top: every command's error handling imports this module, and
+  // playwright-core costs each of them a tenth of a second or more at startup.
+  const { chromium } = await import('playwright-core');
   return chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS] });
 }
