@@ -219,16 +219,19 @@ async function measure(
       warmupIterations: 2,
       iterations: 5,
       throws: true,
+      // tinybench 6 keeps only the statistics unless asked; the per-call samples feed the medians.
+      retainSamples: true,
     });
     for (const subject of orderFor(subjects, round)) {
       bench.add(subject.id, batchOf(subject.call, batchFor(subject.id)));
     }
     await bench.run();
     for (const task of bench.tasks) {
-      const latency = task.result?.latency;
+      const result = task.result;
+      const samples = result.state === 'completed' ? result.latency.samples : undefined;
       const entry = measured.get(task.name);
-      if (!latency || !entry) throw new Error(`${task.name}: no result`);
-      const perCall = latency.samples.map((ms) => (ms * 1e6) / entry.batch);
+      if (!samples || !entry) throw new Error(`${task.name}: no result (${result.state})`);
+      const perCall = samples.map((ms) => (ms * 1e6) / entry.batch);
       entry.samples.push(...perCall);
       entry.roundMedians.push(median(perCall));
     }

@@ -102,7 +102,7 @@ export function createRedisClient(target: RedisTarget, options: ClientOptions): 
   }
 }
 
-function access(target: Access): Partial<RedisOptions> {
+function access(target: Access): Pick<RedisOptions, 'username' | 'password' | 'tls'> {
   return {
     ...(target.username === undefined ? {} : { username: target.username }),
     ...(target.password === undefined ? {} : { password: target.password }),
