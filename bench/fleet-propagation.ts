@@ -16,13 +16,14 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { isCircuitOpenError } from '../src/breakers/breaker.ts';
+import { isCircuitOpenError } from 'shared-circuit';
 import { isMain } from '../src/cli/main-guard.ts';
 import type { Benchmark } from './benchmark.ts';
 import { startRedisServer, type RedisServer } from '../test/helpers/redis-server.ts';
-import { SharedCircuit } from '../src/fleet/shared-circuit.ts';
-import { missingRedis } from '../src/fleet/redis-availability.ts';
-import { probeRedis, redactUrl } from '../src/fleet/redis-url.ts';
+import { SharedCircuit } from 'shared-circuit';
+import { missingRedis } from '../src/fleet-demo/redis-availability.ts';
+import { redactRedisUrl as redactUrl } from 'shared-circuit';
+import { probeRedis } from '../src/fleet-demo/redis-availability.ts';
 import { epochNow } from '../src/fleet-demo/worker-protocol.ts';
 
 const RESULT_FILE = fileURLToPath(new URL('./results/fleet-propagation.json', import.meta.url));

@@ -10,7 +10,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { cockatielPolicy } from '../src/breakers/cockatiel.ts';
-import { SharedCircuits } from '../src/fleet/shared-circuits.ts';
+import { SharedCircuits } from 'shared-circuit';
 import { seededRandom } from '../src/server/server-mode.ts';
 import { median, percentile } from './stats.ts';
 

@@ -1,3 +1,5 @@
+import { isSharedCircuitOptionsError, isUnknownCircuitError } from 'shared-circuit';
+
 /**
  * Bad input, whoever gave it: a server mode, a schedule, a scenario file, a shared-circuit option, a
  * Redis URL. The message names the field and shows the value, never a command-line flag: the command
@@ -8,6 +10,14 @@ export class InputError extends Error {
   override readonly name: string = 'InputError';
 }
 
-export function isInputError(error: unknown): error is InputError {
-  return error instanceof InputError;
+/**
+ * Ours, or the shared-circuit package's bad input (an option, a Redis URL, an unknown circuit),
+ * which the package cannot derive from ours: the command line treats them the same.
+ */
+export function isInputError(error: unknown): error is Error {
+  return (
+    error instanceof InputError ||
+    isSharedCircuitOptionsError(error) ||
+    isUnknownCircuitError(error)
+  );
 }

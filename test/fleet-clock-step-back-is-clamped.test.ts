@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from './helpers/redis-test.ts';
-import { circuitKeys } from '../src/fleet/circuit-keys.ts';
+import { circuitKeys } from '../packages/shared-circuit/src/circuit-keys.ts';
 import { connectedCircuit, inspector, redisUrl, uniqueNamespace } from './helpers/redis.ts';
 import { FLEET_RESET_TIMEOUT_MS, waitUntil } from './helpers/timing.ts';
 

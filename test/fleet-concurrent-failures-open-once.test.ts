@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 import { test } from './helpers/redis-test.ts';
-import { circuitKeys } from '../src/fleet/circuit-keys.ts';
-import { parseSnapshot, type Snapshot } from '../src/fleet/snapshot.ts';
+import { circuitKeys } from '../packages/shared-circuit/src/circuit-keys.ts';
+import { parseSnapshot, type Snapshot } from '../packages/shared-circuit/src/snapshot.ts';
 import { connectedCircuit, inspector, redisUrl, uniqueNamespace } from './helpers/redis.ts';
 import { FLEET_DEADLINE_MS, waitUntil } from './helpers/timing.ts';
 

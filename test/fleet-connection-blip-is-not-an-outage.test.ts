@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from './helpers/redis-test.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { circuitKeys } from '../src/fleet/circuit-keys.ts';
-import type { SharedCircuit } from '../src/fleet/shared-circuit.ts';
+import { circuitKeys } from '../packages/shared-circuit/src/circuit-keys.ts';
+import type { SharedCircuit } from 'shared-circuit';
 import {
   connectedCircuit,
   inspector,
@@ -113,7 +113,7 @@ test('when a real outage starts on an open circuit, the local breaker keeps it o
       return 'recovered';
     });
   while (performance.now() - openedAt < resetTimeoutMs - 100) {
-    await assert.rejects(call(), /circuit is open/);
+    await assert.rejects(call(), /circuit "[\w-]+" is open \(local\)/);
     await sleep(20);
   }
   assert.equal(reached, 0, 'no call reached the dependency before the retry time');
@@ -153,7 +153,7 @@ test('a process cut off from Redis runs its local breaker from the shared view (
   let reached = 0;
   await assert.rejects(
     isolated.execute(async () => (reached += 1)),
-    /circuit is open/,
+    /circuit "[\w-]+" is open \(local\)/,
   );
   assert.equal(reached, 0, 'the open circuit stayed open on the local breaker');
   assert.equal(rest.mode, 'shared');

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from './helpers/redis-test.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isCircuitOpenError } from '../src/breakers/breaker.ts';
-import { SharedCircuit } from '../src/fleet/shared-circuit.ts';
-import type { SharedCircuitOptions } from '../src/fleet/shared-circuit-options.ts';
+import { isCircuitOpenError } from 'shared-circuit';
+import { SharedCircuit } from 'shared-circuit';
+import type { SharedCircuitOptions } from 'shared-circuit';
 import { circuitFleet, type CircuitProcess } from './helpers/circuit-fleet.ts';
 import { connectedCircuit, redisUrl, uniqueNamespace } from './helpers/redis.ts';
 import { startTestServer } from './helpers/test-server.ts';
@@ -94,10 +94,10 @@ test('a half-open policy of 0 trials or a fractional threshold is refused before
   const options = { name: 'quotes', failures: 1, resetTimeoutMs: 1000 };
   assert.throws(
     () => new SharedCircuit({ ...options, halfOpenTrials: 0 }),
-    /^FleetOptionsError: halfOpenTrials must be a whole number >= 1, got 0$/,
+    /^SharedCircuitOptionsError: halfOpenTrials must be a whole number >= 1, got 0$/,
   );
   assert.throws(
     () => new SharedCircuit({ ...options, successThreshold: 1.5 }),
-    /^FleetOptionsError: successThreshold must be a whole number >= 1, got 1.5$/,
+    /^SharedCircuitOptionsError: successThreshold must be a whole number >= 1, got 1.5$/,
   );
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from './helpers/redis-test.ts';
-import type { SharedCircuitOptions } from '../src/fleet/shared-circuit-options.ts';
+import type { SharedCircuitOptions } from 'shared-circuit';
 import { circuitFleet, type CircuitProcess } from './helpers/circuit-fleet.ts';
 import { redisUrl, uniqueNamespace } from './helpers/redis.ts';
 import { runScript } from './helpers/run-command.ts';

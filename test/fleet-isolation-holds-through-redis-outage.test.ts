@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from './helpers/redis-test.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isCircuitOpenError } from '../src/breakers/breaker.ts';
-import { CircuitControl } from '../src/fleet/control.ts';
+import { isCircuitOpenError } from 'shared-circuit';
+import { CircuitControl } from 'shared-circuit';
 import { cleanUp, connectedCircuit, privateRedis, uniqueNamespace } from './helpers/redis.ts';
 import { FLEET_CLOCK_SLACK_MS, FLEET_RESET_TIMEOUT_MS, waitUntil } from './helpers/timing.ts';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from './helpers/redis-test.ts';
 import type { Redis } from 'ioredis';
-import { isCircuitOpenError } from '../src/breakers/breaker.ts';
-import { circuitKeys, type CircuitKeys } from '../src/fleet/circuit-keys.ts';
+import { isCircuitOpenError } from 'shared-circuit';
+import { circuitKeys, type CircuitKeys } from '../packages/shared-circuit/src/circuit-keys.ts';
 import { connectedCircuit, inspector, privateRedis, uniqueNamespace } from './helpers/redis.ts';
 import { waitUntil } from './helpers/timing.ts';
 

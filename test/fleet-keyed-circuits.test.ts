@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 import { test } from './helpers/redis-test.ts';
-import { isCircuitOpenError } from '../src/breakers/breaker.ts';
-import { SharedCircuits, type SharedCircuitsOptions } from '../src/fleet/shared-circuits.ts';
-import { isFleetOptionsError } from '../src/fleet/shared-circuit-options.ts';
+import { isCircuitOpenError } from 'shared-circuit';
+import { SharedCircuits, type SharedCircuitsOptions } from 'shared-circuit';
+import { isSharedCircuitOptionsError } from 'shared-circuit';
 import { cleanUp, inspector, privateRedis, redisUrl, uniqueNamespace } from './helpers/redis.ts';
 import { FLEET_DEADLINE_MS, waitUntil } from './helpers/timing.ts';
 
@@ -96,14 +96,14 @@ test('a bad key is refused with an error naming it, before anything connects', (
   assert.throws(
     () => circuits.get('api example.com/v1'),
     (error) =>
-      isFleetOptionsError(error) &&
+      isSharedCircuitOptionsError(error) &&
       error.message ===
         'key must be letters, digits, "_", "-", "." or ":", got "api example.com/v1"',
   );
   assert.throws(() => circuits.get('x'.repeat(300)), /key must be at most 255 characters/);
   assert.throws(
     () => new SharedCircuits({ failures: 1, resetTimeoutMs: 1000, idleMs: 0 }),
-    /^FleetOptionsError: idleMs must be a number of milliseconds > 0, got 0$/,
+    /^SharedCircuitOptionsError: idleMs must be a number of milliseconds > 0, got 0$/,
   );
   assert.equal(circuits.size, 0);
 });

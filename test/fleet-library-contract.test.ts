@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from './helpers/redis-test.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isCircuitOpenError, type CircuitState } from '../src/breakers/breaker.ts';
-import { fleetLibrary } from '../src/fleet/fleet-library.ts';
+import { fleetLibrary } from '../src/breakers/shared-circuit.ts';
 import { cleanUp, redisUrl, uniqueNamespace } from './helpers/redis.ts';
 import { FLEET_CLOCK_SLACK_MS, FLEET_RESET_TIMEOUT_MS } from './helpers/timing.ts';
 

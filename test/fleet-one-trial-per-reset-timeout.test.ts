@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from './helpers/redis-test.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isCircuitOpenError } from '../src/breakers/breaker.ts';
+import { isCircuitOpenError } from 'shared-circuit';
 import { fetchGreeting } from '../src/http/fetch-greeting.ts';
 import { connectedCircuit, redisUrl, uniqueNamespace } from './helpers/redis.ts';
 import { startTestServer } from './helpers/test-server.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from './helpers/redis-test.ts';
 import { Cluster } from 'ioredis';
-import { circuitKeys } from '../src/fleet/circuit-keys.ts';
+import { circuitKeys } from '../packages/shared-circuit/src/circuit-keys.ts';
 import { cleanUp, connectedCircuit, uniqueNamespace } from './helpers/redis.ts';
 import { startRedisCluster } from './helpers/redis-cluster.ts';
 import { FLEET_DEADLINE_MS, waitUntil } from './helpers/timing.ts';

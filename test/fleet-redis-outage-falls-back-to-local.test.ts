@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from './helpers/redis-test.ts';
-import { isCircuitOpenError } from '../src/breakers/breaker.ts';
+import { isCircuitOpenError } from 'shared-circuit';
 import { connectedCircuit, privateRedis, uniqueNamespace } from './helpers/redis.ts';
 import { waitUntil } from './helpers/timing.ts';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isInputError } from '../src/input-error.ts';
-import { parseRedisTarget } from '../src/fleet/redis-target.ts';
-import { resolveOptions } from '../src/fleet/shared-circuit-options.ts';
+import { parseRedisTarget } from '../packages/shared-circuit/src/redis-target.ts';
+import { resolveOptions } from '../packages/shared-circuit/src/shared-circuit-options.ts';
 
 test('a cluster URL lists its nodes, a Sentinel URL its sentinels and master; both take credentials', () => {
   assert.deepEqual(parseRedisTarget('redis-cluster://:pw@10.0.0.1:7000,10.0.0.2'), {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from './helpers/redis-test.ts';
-import { resolveOptions } from '../src/fleet/shared-circuit-options.ts';
-import { SharedCircuit } from '../src/fleet/shared-circuit.ts';
+import { resolveOptions } from '../packages/shared-circuit/src/shared-circuit-options.ts';
+import { SharedCircuit } from 'shared-circuit';
 import { cleanUp, inspector, privateRedis, uniqueNamespace } from './helpers/redis.ts';
 import { waitUntil } from './helpers/timing.ts';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from './helpers/redis-test.ts';
-import { CircuitControl } from '../src/fleet/control.ts';
-import { SharedCircuits } from '../src/fleet/shared-circuits.ts';
+import { CircuitControl } from 'shared-circuit';
+import { SharedCircuits } from 'shared-circuit';
 import { startProxyService } from '../src/fleet-demo/service.ts';
 import { cleanUp, redisUrl, uniqueNamespace } from './helpers/redis.ts';
 import { startTestServer } from './helpers/test-server.ts';

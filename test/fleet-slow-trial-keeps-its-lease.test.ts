@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from './helpers/redis-test.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isCircuitOpenError } from '../src/breakers/breaker.ts';
+import { isCircuitOpenError } from 'shared-circuit';
 import { connectedCircuit, redisUrl, uniqueNamespace } from './helpers/redis.ts';
 import { FLEET_CLOCK_SLACK_MS, FLEET_RESET_TIMEOUT_MS, waitUntil } from './helpers/timing.ts';
 

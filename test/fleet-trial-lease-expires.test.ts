@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { test } from './helpers/redis-test.ts';
-import { isCircuitOpenError } from '../src/breakers/breaker.ts';
-import { circuitKeys } from '../src/fleet/circuit-keys.ts';
-import type { SharedCircuitOptions } from '../src/fleet/shared-circuit-options.ts';
+import { isCircuitOpenError } from 'shared-circuit';
+import { circuitKeys } from '../packages/shared-circuit/src/circuit-keys.ts';
+import type { SharedCircuitOptions } from 'shared-circuit';
 import { fetchGreeting } from '../src/http/fetch-greeting.ts';
 import {
   cleanUp,
@@ -27,7 +27,7 @@ import {
  * hangs in its trial call, as a process would that is about to die mid-trial.
  */
 const HANGING_TRIAL = `
-import { SharedCircuit } from './src/fleet/shared-circuit.ts';
+import { SharedCircuit } from 'shared-circuit';
 const circuit = new SharedCircuit({ ...JSON.parse(process.env.CIRCUIT_OPTIONS), log: () => {} });
 await circuit.ready();
 for (;;) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from './helpers/redis-test.ts';
 import { cockatiel } from '../src/breakers/cockatiel.ts';
-import { fleetLibrary } from '../src/fleet/index.ts';
+import { fleetLibrary } from '../src/breakers/shared-circuit.ts';
 import { consecutiveModel } from '../src/scenario/consecutive-model.ts';
 import { runScenario } from '../src/scenario/run-scenario.ts';
 import { SEED_SCENARIO } from '../src/scenario/scenario.ts';

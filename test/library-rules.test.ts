@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { BreakerSettings } from '../src/breakers/breaker.ts';
 import { opossumOptions } from '../src/breakers/opossum.ts';
 import { LIBRARIES } from '../src/libraries/registry.ts';
-import { fleetLibrary } from '../src/fleet/fleet-library.ts';
+import { fleetLibrary } from '../src/breakers/shared-circuit.ts';
 
 const SETTINGS: BreakerSettings = { failures: 3, resetTimeoutMs: 6000, rollingWindowMs: 10_000 };
 

@@ -3,7 +3,7 @@ import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { missingRedis, onPath } from '../src/fleet/redis-availability.ts';
+import { missingRedis, onPath } from '../src/fleet-demo/redis-availability.ts';
 import { missingChromium } from '../src/report/timeline/chromium.ts';
 import { runScript } from './helpers/run-command.ts';
 import { startRedisServer } from './helpers/redis-server.ts';

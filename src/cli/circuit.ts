@@ -11,8 +11,8 @@ import {
   isRedisUnreachableError,
   type CircuitStatus,
   type ControlAction,
-} from '../fleet/control.ts';
-import { redisUrlFromEnv } from '../fleet/redis-url.ts';
+} from 'shared-circuit';
+import { redisUrlFromEnv } from '../fleet-demo/redis-availability.ts';
 
 /** The commands, with what `--help` says of each: the one list the parser and the help use. */
 const COMMANDS = {

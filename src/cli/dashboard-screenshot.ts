@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { isMain, runMain } from './main-guard.ts';
 import { commandLine } from './command-line.ts';
-import { probeRedis, redisUrlFromEnv } from '../fleet/redis-url.ts';
+import { probeRedis, redisUrlFromEnv } from '../fleet-demo/redis-availability.ts';
 import { launchChromium } from '../report/timeline/chromium.ts';
 import { startDashboard } from '../dashboard/dashboard.ts';
 

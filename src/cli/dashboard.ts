@@ -6,7 +6,8 @@ import {
   MIN_DELAY_MS,
   type DashboardSettings,
 } from '../dashboard/settings.ts';
-import { probeRedis, redactUrl, redisUrlFromEnv } from '../fleet/redis-url.ts';
+import { redactRedisUrl as redactUrl } from 'shared-circuit';
+import { probeRedis, redisUrlFromEnv } from '../fleet-demo/redis-availability.ts';
 import { isMain, runMain } from './main-guard.ts';
 import { parsePort, parsePositive, parseWhole } from './numbers.ts';
 import { commandLine } from './command-line.ts';

@@ -1,6 +1,7 @@
 import { UsageError } from './usage-error.ts';
 import { epochNow } from '../fleet-demo/worker-protocol.ts';
-import { probeRedis, redactUrl } from '../fleet/redis-url.ts';
+import { redactRedisUrl as redactUrl } from 'shared-circuit';
+import { probeRedis } from '../fleet-demo/redis-availability.ts';
 import { chaosReport } from '../fleet-demo/chaos-invariants.ts';
 import { formatChaosReport } from '../fleet-demo/chaos-report.ts';
 import { runChaos, type ChaosOptions } from '../fleet-demo/chaos-run.ts';

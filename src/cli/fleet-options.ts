@@ -1,8 +1,6 @@
 import { parsePort, parsePositiveUpTo, parseWhole, parseWholeUpTo } from './numbers.ts';
 import { commandLine } from './command-line.ts';
 import { UsageError } from './usage-error.ts';
-import { fromOption } from './option-context.ts';
-import { checkName } from '../fleet/shared-circuit-options.ts';
 import { FLEET_MODES, type FleetMode } from '../fleet-demo/worker-protocol.ts';
 
 export interface FleetCliOptions {
@@ -133,10 +131,7 @@ export function parseFleetOptions(argv: readonly string[]): FleetCliOptions {
     upMs: seconds('--up', values.up, 2000),
     intervalMs: ms('--interval', values.interval, 100),
     requestTimeoutMs: ms('--request-timeout', values['request-timeout'], 1000),
-    namespace:
-      values.namespace === undefined
-        ? undefined
-        : fromOption('--namespace', () => checkName('namespace', values.namespace ?? '')),
+    namespace: values.namespace === undefined ? undefined : parseNamespace(values.namespace),
     metricsPort:
       values['metrics-port'] === undefined
         ? undefined
@@ -152,4 +147,14 @@ function parseMode(raw: string | undefined): FleetMode | 'both' {
   const mode = FLEET_MODES.find((candidate) => candidate === raw);
   if (mode === undefined) throw new UsageError(`--mode must be shared or local, got "${raw}"`);
   return mode;
+}
+
+/** The rule the shared circuit applies to a namespace (part of Redis keys), checked before any worker starts. */
+function parseNamespace(value: string): string {
+  if (!/^[\w.:-]+$/.test(value)) {
+    throw new UsageError(
+      `--namespace: namespace must be letters, digits, "_", "-", "." or ":", got "${value}"`,
+    );
+  }
+  return value;
 }

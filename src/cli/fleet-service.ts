@@ -6,8 +6,8 @@ import { isMain, runMain } from './main-guard.ts';
 import { commandLine } from './command-line.ts';
 import { parsePort, parsePositive, parseWhole } from './numbers.ts';
 import { startProxyService, type ProxyService } from '../fleet-demo/service.ts';
-import { redisUrlFromEnv } from '../fleet/redis-url.ts';
-import { SharedCircuits } from '../fleet/shared-circuits.ts';
+import { redisUrlFromEnv } from '../fleet-demo/redis-availability.ts';
+import { SharedCircuits } from 'shared-circuit';
 
 const SERVICE_COMMAND = commandLine({
   usage: 'npm run fleet:service -- [options]',

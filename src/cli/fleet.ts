@@ -10,15 +10,10 @@ import { fleetReport } from '../fleet-demo/figures.ts';
 import { FLEET_COMMAND, parseFleetOptions, type FleetCliOptions } from './fleet-options.ts';
 import { formatFleetReport } from '../fleet-demo/report.ts';
 import { runMode, type ModeRun } from '../fleet-demo/run-mode.ts';
-import {
-  checkRedisUrl,
-  isRedisUrlError,
-  probeRedis,
-  redactUrl,
-  redisUrlFromEnv,
-} from '../fleet/redis-url.ts';
+import { isRedisUrlError, redactRedisUrl as redactUrl } from 'shared-circuit';
+import { checkRedisUrl, probeRedis, redisUrlFromEnv } from '../fleet-demo/redis-availability.ts';
 import { isWorkerFailedError, killAllWorkers } from '../fleet-demo/worker-process.ts';
-import { onPath, REDIS_INSTALL_HINT } from '../fleet/redis-availability.ts';
+import { onPath, REDIS_INSTALL_HINT } from '../fleet-demo/redis-availability.ts';
 import type { FleetMode } from '../fleet-demo/worker-protocol.ts';
 
 const START_REDIS = "redis-server --port 6379 --save '' --appendonly no";

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BreakerLibrary } from '../breakers/breaker.ts';
 import { LIBRARIES } from '../libraries/registry.ts';
-import { fleetLibrary } from '../fleet/fleet-library.ts';
+import { fleetLibrary } from '../breakers/shared-circuit.ts';
 import { isModeError, parseMode, formatMode } from '../server/server-mode.ts';
 import { ServerSwitch } from '../server/server-switch.ts';
 import { Caller } from './caller.ts';

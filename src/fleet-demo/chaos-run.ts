@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { startFaultProxy, type FaultProxy } from '../faults/fault-proxy.ts';
-import { circuitKeys } from '../fleet/circuit-keys.ts';
-import { CIRCUIT, workerConfig, type WorkerRun } from './run-mode.ts';
+import { deleteNamespace } from './namespace-keys.ts';
+import { workerConfig, type WorkerRun } from './run-mode.ts';
 import { allClosedSince, stopWorkers, WorkerProcess } from './worker-process.ts';
 import { epochNow } from './worker-protocol.ts';
 import { ServerSwitch } from '../server/server-switch.ts';
@@ -55,7 +55,6 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun> {
   const proxies: FaultProxy[] = [];
   const admin = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
   admin.on('error', () => {});
-  const keys = circuitKeys(namespace, CIRCUIT);
   const lifts: Promise<void>[] = [];
   const workers: WorkerProcess[] = [];
   try {
@@ -94,7 +93,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun> {
           for (const proxy of proxies) proxy.resetConnections();
           return;
         case 'lose-key':
-          await admin.del(keys.state, keys.lease);
+          await deleteNamespace(admin, namespace);
           return;
         case 'fault': {
           const proxy = proxies[action.worker - 1];
@@ -138,7 +137,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosRun> {
   } finally {
     await Promise.all(workers.map((worker) => worker.exit(5000)));
     await Promise.all(proxies.map((proxy) => proxy.close()));
-    await admin.del(keys.state, keys.lease, keys.probe).catch(() => {});
+    await deleteNamespace(admin, namespace).catch(() => 0);
     admin.disconnect();
   }
 }

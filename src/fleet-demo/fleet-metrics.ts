@@ -1,6 +1,6 @@
 import { Registry } from 'prom-client';
-import type { SharedCircuitEvent } from '../fleet/events.ts';
-import { CircuitMetrics } from '../fleet/metrics.ts';
+import type { SharedCircuitEvent } from 'shared-circuit';
+import { CircuitMetrics } from 'shared-circuit/metrics';
 import { startMetricsServer } from './metrics-server.ts';
 
 export interface FleetMetrics {

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { ServerSwitch } from '../server/server-switch.ts';
-import type { SharedCircuitEvent } from '../fleet/events.ts';
-import { circuitKeys } from '../fleet/circuit-keys.ts';
+import type { SharedCircuitEvent } from 'shared-circuit';
+import { deleteNamespace } from './namespace-keys.ts';
 import { allClosedSince, stopWorkers, WorkerProcess } from './worker-process.ts';
 import {
   epochNow,
@@ -131,8 +131,7 @@ async function forget(redisUrl: string, namespace: string): Promise<void> {
   redis.on('error', () => {});
   try {
     await redis.connect();
-    const keys = circuitKeys(namespace, CIRCUIT);
-    await redis.del(keys.state, keys.lease);
+    await deleteNamespace(redis, namespace);
   } catch {
     // Redis went away during the run: nothing to clean up that it kept.
   } finally {

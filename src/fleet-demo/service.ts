@@ -5,8 +5,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isCircuitOpenError } from '../breakers/breaker.ts';
-import type { SharedCircuits } from '../fleet/shared-circuits.ts';
+import { isCircuitOpenError } from 'shared-circuit';
+import type { SharedCircuits } from 'shared-circuit';
 
 export interface ProxyService {
   readonly url: string;

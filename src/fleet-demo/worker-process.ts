@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { CircuitState } from '../breakers/breaker.ts';
-import type { SharedCircuitEvent } from '../fleet/events.ts';
+import type { SharedCircuitEvent } from 'shared-circuit';
 import {
   epochNow,
   type ParentMessage,

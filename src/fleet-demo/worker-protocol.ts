@@ -1,5 +1,5 @@
 import type { CircuitState } from '../breakers/breaker.ts';
-import type { SharedCircuitEvent } from '../fleet/events.ts';
+import type { SharedCircuitEvent } from 'shared-circuit';
 
 /** Where a worker keeps its circuit: in Redis, shared by all workers, or in its own memory. */
 export type FleetMode = 'shared' | 'local';

@@ -6,8 +6,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Breaker } from '../breakers/breaker.ts';
 import { callThrough } from '../breakers/call-through.ts';
 import { cockatiel } from '../breakers/cockatiel.ts';
+import { sharedBreaker } from '../breakers/shared-circuit.ts';
 import { fetchGreeting } from '../http/fetch-greeting.ts';
-import { SharedCircuit } from '../fleet/shared-circuit.ts';
+import { SharedCircuit } from 'shared-circuit';
 import {
   epochNow,
   type WorkerCall,
@@ -26,7 +27,7 @@ process.on('disconnect', () => {
 
 const send = (message: WorkerMessage) => process.send?.(message);
 const settings = { failures: config.failures, resetTimeoutMs: config.resetTimeoutMs };
-const breaker: Breaker =
+const shared =
   config.mode === 'shared'
     ? new SharedCircuit({
         ...settings,
@@ -35,11 +36,10 @@ const breaker: Breaker =
         redisUrl: config.redisUrl,
         log: (line) => console.error(`worker ${config.index}: ${line}`),
       })
-    : cockatiel.create(settings);
+    : undefined;
+const breaker: Breaker = shared ? sharedBreaker(shared) : cockatiel.create(settings);
 
-if (config.events && breaker instanceof SharedCircuit) {
-  breaker.onEvent((event) => send({ type: 'event', event }));
-}
+if (config.events && shared) shared.onEvent((event) => send({ type: 'event', event }));
 
 const calls: WorkerCall[] = [];
 const transitions: TransitionRecord[] = [];
@@ -58,9 +58,9 @@ process.on('message', (message: ParentMessage) => {
 
 let fellBack = false;
 const checkFallBack = () => {
-  if (breaker instanceof SharedCircuit && breaker.mode === 'local') fellBack = true;
+  if (shared?.mode === 'local') fellBack = true;
 };
-if (breaker instanceof SharedCircuit) await breaker.ready();
+if (shared) await shared.ready();
 checkFallBack();
 send({ type: 'ready' });
 

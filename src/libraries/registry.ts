@@ -2,7 +2,7 @@ import type { BreakerLibrary } from '../breakers/breaker.ts';
 import { cockatiel } from '../breakers/cockatiel.ts';
 import { mollitia } from '../breakers/mollitia.ts';
 import { opossum } from '../breakers/opossum.ts';
-import { fleetLibrary } from '../fleet/fleet-library.ts';
+import { fleetLibrary } from '../breakers/shared-circuit.ts';
 
 /** The in-process libraries, in display order: what the matrix and the benchmarks compare. */
 export const IN_PROCESS_NAMES = ['opossum', 'cockatiel', 'mollitia'] as const;

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { TestContext } from 'node:test';
-import type { SharedCircuitOptions } from '../../src/fleet/shared-circuit-options.ts';
+import type { SharedCircuitOptions } from 'shared-circuit';
 import { cleanUp } from './redis.ts';
 import { ROOT } from './run-command.ts';
 import { FLEET_DEADLINE_MS, waitUntil } from './timing.ts';

@@ -9,9 +9,9 @@
  * Reports `{"ready":"shared"}` once connected and `{"state":...}` on every change.
  */
 import { createInterface } from 'node:readline';
-import { isCircuitOpenError } from '../../src/breakers/breaker.ts';
-import { SharedCircuit } from '../../src/fleet/shared-circuit.ts';
-import type { SharedCircuitOptions } from '../../src/fleet/shared-circuit-options.ts';
+import { isCircuitOpenError } from 'shared-circuit';
+import { SharedCircuit } from 'shared-circuit';
+import type { SharedCircuitOptions } from 'shared-circuit';
 import { fetchGreeting } from '../../src/http/fetch-greeting.ts';
 
 const options = JSON.parse(process.env['CIRCUIT_OPTIONS'] ?? '{}') as SharedCircuitOptions;

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { onPath, REDIS_INSTALL_HINT } from '../../src/fleet/redis-availability.ts';
+import { onPath, REDIS_INSTALL_HINT } from '../../src/fleet-demo/redis-availability.ts';
 
 /** A private redis-server on a loopback port, for tests and benchmarks. Stop and start it at will. */
 export interface RedisServer extends AsyncDisposable {

@@ -1,5 +1,9 @@
 import { test as nodeTest, type TestContext, type TestOptions } from 'node:test';
-import { missingRedis, onPath, REDIS_INSTALL_HINT } from '../../src/fleet/redis-availability.ts';
+import {
+  missingRedis,
+  onPath,
+  REDIS_INSTALL_HINT,
+} from '../../src/fleet-demo/redis-availability.ts';
 
 /**
  * Why this machine's tests cannot have a Redis (no REDIS_URL, no `redis-server` to start), in one

@@ -3,8 +3,8 @@ import type { TestContext } from 'node:test';
 import { Redis } from 'ioredis';
 import { startFaultProxy, type FaultProxy } from '../../src/faults/fault-proxy.ts';
 import { startRedisServer, type RedisServer } from './redis-server.ts';
-import { SharedCircuit } from '../../src/fleet/shared-circuit.ts';
-import type { SharedCircuitOptions } from '../../src/fleet/shared-circuit-options.ts';
+import { SharedCircuit } from 'shared-circuit';
+import type { SharedCircuitOptions } from 'shared-circuit';
 import { FLEET_DEADLINE_MS } from './timing.ts';
 
 /**

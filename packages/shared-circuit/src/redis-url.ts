@@ -1,16 +1,7 @@
-import { Redis } from 'ioredis';
-import { InputError } from '../input-error.ts';
+import { RedisUrlError } from './errors/redis-url-error.ts';
 
 /** Where the fleet finds Redis when neither an option nor REDIS_URL says otherwise. */
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
-
-export class RedisUrlError extends InputError {
-  override readonly name = 'RedisUrlError';
-}
-
-export function isRedisUrlError(error: unknown): error is RedisUrlError {
-  return error instanceof RedisUrlError;
-}
 
 /** REDIS_URL, or the default. */
 export function redisUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
@@ -69,36 +60,6 @@ export function redisDb(url: string): number {
     return Number.isInteger(number) && number >= 0 ? number : 0;
   } catch {
     return 0;
-  }
-}
-
-export type RedisProbe = { reachable: true } | { reachable: false; reason: string };
-
-/** One PING with no retries: is a Redis server answering at `url` right now? */
-export async function probeRedis(url: string, timeoutMs = 1000): Promise<RedisProbe> {
-  try {
-    checkRedisUrl(url);
-  } catch (error) {
-    return { reachable: false, reason: (error as Error).message };
-  }
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    connectTimeout: timeoutMs,
-    commandTimeout: timeoutMs,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    retryStrategy: () => null,
-  });
-  let lastError: Error | undefined;
-  redis.on('error', (error: Error) => (lastError = error));
-  try {
-    await redis.connect();
-    await redis.ping();
-    return { reachable: true };
-  } catch (error) {
-    return { reachable: false, reason: describeRedisError(lastError ?? error) };
-  } finally {
-    redis.disconnect();
   }
 }
 

@@ -1,10 +1,6 @@
 import { SharedCircuit } from './shared-circuit.ts';
-import {
-  checkName,
-  FleetOptionsError,
-  resolveOptions,
-  type SharedCircuitOptions,
-} from './shared-circuit-options.ts';
+import { checkName, resolveOptions, type SharedCircuitOptions } from './shared-circuit-options.ts';
+import { SharedCircuitOptionsError } from './errors/options-error.ts';
 
 export interface SharedCircuitsOptions extends Omit<SharedCircuitOptions, 'name'> {
   /**
@@ -39,7 +35,9 @@ export class SharedCircuits {
     resolveOptions({ ...options, name: 'key' });
     const idleMs = options.idleMs ?? 600_000;
     if (typeof idleMs !== 'number' || !Number.isFinite(idleMs) || idleMs <= 0) {
-      throw new FleetOptionsError(`idleMs must be a number of milliseconds > 0, got ${idleMs}`);
+      throw new SharedCircuitOptionsError(
+        `idleMs must be a number of milliseconds > 0, got ${idleMs}`,
+      );
     }
     this.#options = options; // the circuits ignore idleMs
     this.#idleMs = idleMs;
@@ -108,7 +106,7 @@ export class SharedCircuits {
 
 function checkKey(key: string): string {
   if (typeof key === 'string' && key.length > MAX_KEY_LENGTH) {
-    throw new FleetOptionsError(
+    throw new SharedCircuitOptionsError(
       `key must be at most ${MAX_KEY_LENGTH} characters, got one of ${key.length}: "${key.slice(0, 40)}..."`,
     );
   }

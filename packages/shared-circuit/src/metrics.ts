@@ -1,5 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { CircuitState } from '../breakers/breaker.ts';
+import type { CircuitState } from './circuit-state.ts';
 import type { CallOutcome, EventMode, SharedCircuitEvent } from './events.ts';
 
 const STATES: readonly CircuitState[] = ['closed', 'open', 'half-open'];

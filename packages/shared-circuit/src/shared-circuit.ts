@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import {
-  CircuitOpenError,
-  isCircuitOpenError,
-  type Breaker,
-  type CircuitState,
-} from '../breakers/breaker.ts';
-import { StateListeners } from '../breakers/state-listeners.ts';
+import type { CircuitState } from './circuit-state.ts';
 import { circuitKeys } from './circuit-keys.ts';
+import { CircuitDisposedError } from './errors/circuit-disposed-error.ts';
+import { CircuitIsolatedError } from './errors/circuit-isolated-error.ts';
+import { CircuitOpenError } from './errors/circuit-open-error.ts';
 import { CircuitEvents, type SharedCircuitEvent } from './events.ts';
 import { LocalFallback } from './local-fallback.ts';
 import { RedisLink, type TransitionScript } from './redis-link.ts';
@@ -18,6 +15,7 @@ import {
   type SharedCircuitOptions,
 } from './shared-circuit-options.ts';
 import type { Snapshot, TrialReply } from './snapshot.ts';
+import type { Cluster, Redis } from 'ioredis';
 
 /** What this process knows of the shared state, kept in memory so a closed circuit costs no round trip. */
 type View =
@@ -34,10 +32,13 @@ type View =
 type Backend =
   | { kind: 'connecting' }
   | { kind: 'shared'; view: View }
-  | { kind: 'local'; breaker: Breaker }
+  | { kind: 'local'; breaker: LocalFallback }
   | { kind: 'disposed' };
 
 export type SharedCircuitMode = Backend['kind'];
+
+/** The signal an action gets when its caller passed none: never aborted, one for every call. */
+const NO_SIGNAL = new AbortController().signal;
 
 /**
  * A circuit breaker whose state lives in Redis and is shared by every process that uses the same
@@ -48,15 +49,11 @@ export type SharedCircuitMode = Backend['kind'];
  * (redis-link.ts). While Redis is unreachable the circuit runs on a local
  * in-process breaker, and goes back to the shared state when Redis returns.
  */
-export class SharedCircuit implements Breaker {
+export class SharedCircuit implements AsyncDisposable {
   readonly #options: ResolvedOptions;
   readonly #link: RedisLink;
-  readonly #listeners = new StateListeners();
-  readonly #events = new CircuitEvents(() => ({
-    circuit: this.#options.name,
-    state: this.state,
-    mode: this.#backend.kind,
-  }));
+  readonly #stateListeners = new Set<(state: CircuitState) => void>();
+  readonly #events: CircuitEvents;
   #backend: Backend = { kind: 'connecting' };
   #resetting = false;
   /** Trials this process is asking for or running: never more than the fleet allows at once. */
@@ -66,15 +63,21 @@ export class SharedCircuit implements Breaker {
 
   constructor(options: SharedCircuitOptions) {
     this.#options = resolveOptions(options);
+    this.#events = new CircuitEvents(
+      () => ({ circuit: this.#options.name, state: this.state, mode: this.#backend.kind }),
+      (error) => this.#listenerFailed(error),
+    );
     this.#ready = new Promise((resolve) => (this.#settleReady = resolve));
-    this.#listeners.add((to) => this.#events.transition(to));
-    const { redisUrl, namespace, name, resetTimeoutMs, redisTimeoutMs, connectTimeoutMs } =
+    const { redisUrl, namespace, name, resetTimeoutMs, redisTimeoutMs, connectTimeoutMs, redis } =
       this.#options;
     const { halfOpenTrials, successThreshold } = this.#options;
+    // A client of the caller's: its own database (ioredis keeps it in options.db).
+    const db = redis === undefined ? parseRedisTarget(redisUrl).db : clientDb(redis);
     this.#link = new RedisLink(
       {
         url: redisUrl,
-        keys: circuitKeys(namespace, name, parseRedisTarget(redisUrl).db),
+        client: redis,
+        keys: circuitKeys(namespace, name, db),
         resetTimeoutMs,
         halfOpenTrials,
         successThreshold,
@@ -121,8 +124,12 @@ export class SharedCircuit implements Breaker {
     return backend.kind === 'shared' && backend.view.state === 'open' && backend.view.forced;
   }
 
-  onStateChange(listener: (state: CircuitState) => void): void {
-    this.#listeners.add(listener);
+  /** Calls `listener` with the new state on every transition; returns the function that stops it. */
+  onStateChange(listener: (state: CircuitState) => void): () => void {
+    // Wrapped, so the same function added twice is called twice and removed once per add.
+    const entry = (state: CircuitState) => listener(state);
+    this.#stateListeners.add(entry);
+    return () => this.#stateListeners.delete(entry);
   }
 
   /** Calls `listener` on every event (see events.ts); returns the function that stops it. */
@@ -130,55 +137,81 @@ export class SharedCircuit implements Breaker {
     return this.#events.add(listener);
   }
 
-  /** Runs `action` through the circuit, reporting the call, trial or rejection to `onEvent`. */
-  execute<T>(action: () => Promise<T>): Promise<T> {
-    // The path nearly every call takes, kept short: closed, nobody listening (see the keyed-circuits bench).
-    const backend = this.#backend;
-    if (backend.kind === 'shared' && backend.view.state === 'closed' && !this.#events.listening) {
-      return this.#callClosed(action);
+  /**
+   * Runs `action` through the circuit. Rejects with CircuitOpenError (CircuitIsolatedError when
+   * isolated by hand) when the circuit refuses the call; otherwise settles as the action did.
+   * `signal` is handed to the action; when it aborts, the returned promise rejects with its reason
+   * at once, and what the action does after that is counted neither way.
+   */
+  execute<T>(action: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (signal === undefined) {
+      // The path nearly every call takes, kept short: closed, nobody listening (see the keyed-circuits bench).
+      const backend = this.#backend;
+      if (backend.kind === 'shared' && backend.view.state === 'closed' && !this.#events.listening) {
+        return this.#callClosed(action, NO_SIGNAL);
+      }
+      return this.#observed(action, NO_SIGNAL);
     }
-    return this.#events.observe(action, (observed) => this.#execute(observed), this.#options);
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return abortable(this.#observed(action, signal), signal);
   }
 
-  async #execute<T>(action: () => Promise<T>): Promise<T> {
+  #observed<T>(action: (signal: AbortSignal) => Promise<T>, signal: AbortSignal): Promise<T> {
+    return this.#events.observe(
+      () => action(signal),
+      (observed) => this.#execute(() => observed(), signal),
+      {
+        now: this.#options.now,
+        isFailure: (error) => !signal.aborted && this.#options.isFailure(error),
+      },
+    );
+  }
+
+  async #execute<T>(action: (signal: AbortSignal) => Promise<T>, signal: AbortSignal): Promise<T> {
     if (this.#backend.kind === 'connecting') await this.#ready;
     const backend = this.#backend;
     switch (backend.kind) {
       case 'local':
-        return this.#executeLocal(backend.breaker, action);
+        return backend.breaker.execute(() => action(signal));
       case 'disposed':
-        throw new Error(`fleet circuit "${this.#options.name}" was disposed`);
+        throw new CircuitDisposedError(this.#options.name);
       case 'connecting':
         throw new Error('unreachable: ready() settled without a backend');
-      case 'shared':
-        if (backend.view.state === 'closed') return this.#callClosed(action);
-        if (
-          this.#options.now() < backend.view.retryAt ||
-          this.#trials >= this.#options.halfOpenTrials
-        ) {
-          throw new CircuitOpenError('fleet');
+      case 'shared': {
+        const view = backend.view;
+        if (view.state === 'closed') return this.#callClosed(action, signal);
+        if (view.state === 'open' && view.forced)
+          throw new CircuitIsolatedError(this.#options.name);
+        const now = this.#options.now();
+        if (now < view.retryAt || this.#trials >= this.#options.halfOpenTrials) {
+          throw new CircuitOpenError(this.#options.name, 'fleet', Math.max(0, view.retryAt - now));
         }
-        return this.#callTrial(action);
+        return this.#callTrial(action, signal);
+      }
     }
   }
 
+  /** Stops the circuit: its connections close with the last circuit on them; later calls are refused. */
   async dispose(): Promise<void> {
     if (this.#backend.kind === 'disposed') return;
-    const previous = this.#backend;
     this.#backend = { kind: 'disposed' };
     this.#settleReady('local');
-    if (previous.kind === 'local') await previous.breaker.dispose();
     await this.#link.close();
+  }
+
+  /** `await using circuit = new SharedCircuit(...)` disposes it at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
   }
 
   /**
    * Closed: the call runs; only a failure (or the first success after one) talks to Redis. One
    * `then` rather than an async function: this is the closed path's whole cost.
    */
-  #callClosed<T>(action: () => Promise<T>): Promise<T> {
+  #callClosed<T>(action: (signal: AbortSignal) => Promise<T>, signal: AbortSignal): Promise<T> {
     let called: Promise<T>;
     try {
-      called = action();
+      called = action(signal);
     } catch (error) {
       called = Promise.reject(error); // a synchronous throw fails the call as a rejection would
     }
@@ -187,7 +220,7 @@ export class SharedCircuit implements Breaker {
         this.#closedSuccess();
         return value;
       },
-      (error: unknown) => this.#closedFailure(error),
+      (error: unknown) => this.#closedFailure(error, signal),
     );
   }
 
@@ -204,15 +237,19 @@ export class SharedCircuit implements Breaker {
     }
   }
 
-  async #closedFailure(error: unknown): Promise<never> {
-    if (this.#options.isFailure(error)) {
+  async #closedFailure(error: unknown, signal: AbortSignal): Promise<never> {
+    // An error after the caller aborted is the abort's doing, not the dependency's.
+    if (!signal.aborted && this.#options.isFailure(error)) {
       await this.#run('failure', [this.#options.failures, '', randomUUID()]);
     }
     throw error;
   }
 
   /** The reset timeout has passed (as far as this process knows): ask Redis for a trial. */
-  async #callTrial<T>(action: () => Promise<T>): Promise<T> {
+  async #callTrial<T>(
+    action: (signal: AbortSignal) => Promise<T>,
+    signal: AbortSignal,
+  ): Promise<T> {
     const token = randomUUID();
     const leaseMs = this.#options.trialLeaseMs;
     // Until the trial ends, however long it runs, it takes one of the trials the fleet allows.
@@ -226,12 +263,16 @@ export class SharedCircuit implements Breaker {
     if (reply === undefined) {
       // Redis went away while asking: the local breaker, fresh, decides.
       const backend = this.#backend;
-      if (backend.kind === 'local') return this.#executeLocal(backend.breaker, action);
-      throw new CircuitOpenError('fleet');
+      if (backend.kind === 'local') return backend.breaker.execute(() => action(signal));
+      throw new CircuitOpenError(this.#options.name, 'fleet', undefined);
     }
     if (!reply.granted) {
-      if (reply.state === 'closed') return this.#callClosed(action); // another process's trial closed it
-      throw new CircuitOpenError('fleet');
+      // Another process's trial closed it meanwhile.
+      if (reply.state === 'closed') return this.#callClosed(action, signal);
+      if (reply.state === 'open' && reply.forced)
+        throw new CircuitIsolatedError(this.#options.name);
+      const retryIn = reply.state === 'open' ? reply.retryInMs : reply.leaseMs;
+      throw new CircuitOpenError(this.#options.name, 'fleet', retryIn);
     }
     // Renew the lease while the trial runs, so a slow trial never lets a second one start; a
     // process that dies stops renewing, and the lease frees the trial for another process.
@@ -241,8 +282,13 @@ export class SharedCircuit implements Breaker {
     try {
       let value: T;
       try {
-        value = await action();
+        value = await action(signal);
       } catch (error) {
+        if (signal.aborted) {
+          // No verdict: give the lease up at once (a 1 ms lease), so another trial may start.
+          await this.#link.run('renew', [1, token]);
+          throw error;
+        }
         // An error that is not a failure still shows the dependency answering: it ends the trial well.
         if (this.#options.isFailure(error)) {
           await this.#run('failure', [this.#options.failures, token, randomUUID()]);
@@ -256,15 +302,6 @@ export class SharedCircuit implements Breaker {
     } finally {
       clearInterval(renewal);
       this.#trials -= 1;
-    }
-  }
-
-  async #executeLocal<T>(breaker: Breaker, action: () => Promise<T>): Promise<T> {
-    try {
-      return await breaker.execute(action);
-    } catch (error) {
-      if (isCircuitOpenError(error)) throw new CircuitOpenError('fleet', { cause: error });
-      throw error;
     }
   }
 
@@ -330,12 +367,17 @@ export class SharedCircuit implements Breaker {
     if (backend.kind === 'local' || backend.kind === 'disposed') return;
     const view = backend.kind === 'shared' ? backend.view : undefined;
     const openUntil = view === undefined || view.state === 'closed' ? undefined : view.retryAt;
-    const { localLibrary, settings, now } = this.#options;
-    const breaker = new LocalFallback(localLibrary, settings, openUntil, now);
-    breaker.onStateChange((state) => {
-      if (this.#backend.kind === 'local' && this.#backend.breaker === breaker) {
-        this.#listeners.emit(state);
-      }
+    const breaker: LocalFallback = new LocalFallback({
+      circuit: this.#options.name,
+      settings: this.#options,
+      isFailure: this.#options.isFailure,
+      now: this.#options.now,
+      openUntil,
+      onStateChange: (state) => {
+        if (this.#backend.kind === 'local' && this.#backend.breaker === breaker) {
+          this.#stateChanged(state);
+        }
+      },
     });
     this.#setBackend({ kind: 'local', breaker });
     this.#settleReady('local');
@@ -347,10 +389,52 @@ export class SharedCircuit implements Breaker {
 
   #setBackend(next: Backend): void {
     const before = this.state;
-    const previous = this.#backend;
     this.#backend = next;
-    if (previous.kind === 'local' && next.kind !== 'local') void previous.breaker.dispose();
     const after = this.state;
-    if (after !== before) this.#listeners.emit(after);
+    if (after !== before) this.#stateChanged(after);
   }
+
+  #stateChanged(state: CircuitState): void {
+    this.#events.transition(state);
+    for (const listener of this.#stateListeners) {
+      try {
+        listener(state);
+      } catch (error) {
+        this.#listenerFailed(error);
+      }
+    }
+  }
+
+  /** A listener threw: never the call's failure, nor the process's; one line where logs go. */
+  #listenerFailed(error: unknown): void {
+    const reason = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    this.#options.log(
+      `shared-circuit: a listener of circuit "${this.#options.name}" threw: ${reason}`,
+    );
+  }
+}
+
+/** The database a caller's client selects (a cluster has only 0). */
+function clientDb(client: Redis | Cluster): number {
+  if (client.isCluster) return 0;
+  const db = (client as Redis).options.db;
+  return typeof db === 'number' ? db : 0;
+}
+
+/** `promise`, or the signal's reason as soon as it aborts. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }

@@ -1,21 +1,37 @@
-import type { BreakerLibrary, BreakerSettings } from '../breakers/breaker.ts';
-import { cockatiel } from '../breakers/cockatiel.ts';
-import { InputError } from '../input-error.ts';
+import type { Cluster, Redis } from 'ioredis';
+import { SharedCircuitOptionsError } from './errors/options-error.ts';
 import { redisUrlFromEnv } from './redis-url.ts';
 import { parseRedisTarget } from './redis-target.ts';
 
-export interface SharedCircuitOptions extends BreakerSettings {
+export interface SharedCircuitOptions {
   /** The circuit's name, part of its Redis keys: processes that share a name share the circuit. Required. */
   name: string;
+  /** Consecutive failures, counted across the fleet, that open the circuit. Required. */
+  failures: number;
+  /** How long the circuit stays open before a trial call may start, in milliseconds. Required. */
+  resetTimeoutMs: number;
+  /**
+   * Which errors count as failures. Default: every error. An error it returns false for passes
+   * through to the caller without counting (and ends a trial call well: the dependency answered).
+   */
+  isFailure?: (error: unknown) => boolean;
   /** Prefix of every key, one per fleet or per test. Default `circuit`. */
   namespace?: string;
   /**
    * One Redis server `redis[s]://[user:password@]host[:port][/db]`, a cluster
    * `redis-cluster://[user:password@]host:port[,host:port...]`, or a master found through Sentinel
    * `redis-sentinel://[user:password@]host:port[,host:port...]/<master>[?db=N]`.
-   * Default: the REDIS_URL environment variable, else `redis://127.0.0.1:6379`.
+   * Default: the REDIS_URL environment variable, else `redis://127.0.0.1:6379`. Ignored when
+   * `redis` is given.
    */
   redisUrl?: string;
+  /**
+   * Your own ioredis client (`Redis` or `Cluster`) instead of a URL: its TLS, Sentinel and password
+   * settings are yours. The circuit runs its commands on it, subscribes on a `duplicate()` of it,
+   * bounds each command by `redisTimeoutMs` itself, and never closes it. Default: none (a
+   * connection pair of the circuit's own, from `redisUrl`).
+   */
+  redis?: Redis | Cluster;
   /**
    * The trial's lease: its process renews it every third of it while the trial runs, so a slow trial
    * stays the only one; a process that stops renewing (dead, cut off) frees the trial after it.
@@ -45,10 +61,8 @@ export interface SharedCircuitOptions extends BreakerSettings {
   connectTimeoutMs?: number;
   /** Where the one line about Redis going away (and coming back) goes. Default `console.error`. */
   log?: (line: string) => void;
-  /** Clock for the in-memory state. Default `performance.now()`. */
+  /** Clock for the in-memory state, in milliseconds. Default `performance.now()`. */
   now?: () => number;
-  /** The in-process breaker used while Redis is unreachable. Default the cockatiel adapter. */
-  localLibrary?: BreakerLibrary;
 }
 
 /** SharedCircuitOptions with every default filled in. */
@@ -63,37 +77,25 @@ export interface ResolvedOptions {
   successThreshold: number;
   redisTimeoutMs: number;
   connectTimeoutMs: number;
+  redis: Redis | Cluster | undefined;
   isFailure: (error: unknown) => boolean;
-  settings: BreakerSettings;
   log: (line: string) => void;
   now: () => number;
-  localLibrary: BreakerLibrary;
 }
 
-export class FleetOptionsError extends InputError {
-  override readonly name = 'FleetOptionsError';
-}
-
-export function isFleetOptionsError(error: unknown): error is FleetOptionsError {
-  return error instanceof FleetOptionsError;
-}
-
-/** Checks every option before anything connects; a bad one throws FleetOptionsError showing it. */
+/** Checks every option before anything connects; a bad one throws SharedCircuitOptionsError showing it. */
 export function resolveOptions(options: SharedCircuitOptions): ResolvedOptions {
   const name = checkName('name', options.name);
   const namespace = checkName('namespace', options.namespace ?? 'circuit');
   const failures = options.failures;
   if (!Number.isInteger(failures) || failures < 1) {
-    throw new FleetOptionsError(`failures must be a whole number >= 1, got ${String(failures)}`);
+    throw new SharedCircuitOptionsError(
+      `failures must be a whole number >= 1, got ${String(failures)}`,
+    );
   }
   const resetTimeoutMs = positive('resetTimeoutMs', options.resetTimeoutMs);
   const redisUrl = options.redisUrl ?? redisUrlFromEnv();
-  parseRedisTarget(redisUrl); // a bad URL is a RedisUrlError, an InputError like ours
-  const settings: BreakerSettings = {
-    failures,
-    resetTimeoutMs,
-    ...(options.isFailure ? { isFailure: options.isFailure } : {}),
-  };
+  if (options.redis === undefined) parseRedisTarget(redisUrl); // a bad URL is a RedisUrlError
   return {
     name,
     namespace,
@@ -105,18 +107,17 @@ export function resolveOptions(options: SharedCircuitOptions): ResolvedOptions {
     successThreshold: wholeNumber('successThreshold', options.successThreshold ?? 1),
     redisTimeoutMs: positive('redisTimeoutMs', options.redisTimeoutMs ?? 500),
     connectTimeoutMs: positive('connectTimeoutMs', options.connectTimeoutMs ?? 2000),
+    redis: options.redis,
     isFailure: options.isFailure ?? (() => true),
-    settings,
     log: options.log ?? ((line) => console.error(line)),
     now: options.now ?? (() => performance.now()),
-    localLibrary: options.localLibrary ?? cockatiel,
   };
 }
 
 /** A circuit name, namespace or key: part of Redis keys, so a restricted set of characters. */
 export function checkName(option: string, value: string): string {
   if (typeof value !== 'string' || !/^[\w.:-]+$/.test(value)) {
-    throw new FleetOptionsError(
+    throw new SharedCircuitOptionsError(
       `${option} must be letters, digits, "_", "-", "." or ":", got "${String(value)}"`,
     );
   }
@@ -125,14 +126,18 @@ export function checkName(option: string, value: string): string {
 
 function wholeNumber(option: string, value: number): number {
   if (!Number.isInteger(value) || value < 1) {
-    throw new FleetOptionsError(`${option} must be a whole number >= 1, got ${String(value)}`);
+    throw new SharedCircuitOptionsError(
+      `${option} must be a whole number >= 1, got ${String(value)}`,
+    );
   }
   return value;
 }
 
 function positive(option: string, value: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new FleetOptionsError(`${option} must be a number of milliseconds > 0, got ${value}`);
+    throw new SharedCircuitOptionsError(
+      `${option} must be a number of milliseconds > 0, got ${value}`,
+    );
   }
   return value;
 }

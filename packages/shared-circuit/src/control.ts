@@ -1,5 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
-import { InputError } from '../input-error.ts';
+import { isSharedCircuitOptionsError } from './errors/options-error.ts';
+import { RedisUnreachableError } from './errors/redis-unreachable-error.ts';
+import { isUnknownCircuitError, UnknownCircuitError } from './errors/unknown-circuit-error.ts';
 import { circuitKeys } from './circuit-keys.ts';
 import { LuaScript } from './lua-script.ts';
 import { CONTROL_SCRIPT } from './scripts.ts';
@@ -39,24 +41,6 @@ export interface CircuitControlOptions {
   namespace?: string;
   /** How long to wait for Redis to answer before giving up. Default 2000 ms. */
   timeoutMs?: number;
-}
-
-/** No circuit of that name in the namespace (never used, or forgotten after a day unused). */
-export class UnknownCircuitError extends InputError {
-  override readonly name = 'UnknownCircuitError';
-}
-
-export function isUnknownCircuitError(error: unknown): error is UnknownCircuitError {
-  return error instanceof UnknownCircuitError;
-}
-
-/** Redis did not answer: not bad input, so not an InputError. */
-export class RedisUnreachableError extends Error {
-  override readonly name = 'RedisUnreachableError';
-}
-
-export function isRedisUnreachableError(error: unknown): error is RedisUnreachableError {
-  return error instanceof RedisUnreachableError;
 }
 
 const CONTROL = new LuaScript(CONTROL_SCRIPT);
@@ -171,7 +155,7 @@ export class CircuitControl {
       await this.#connected;
       return await command();
     } catch (error) {
-      if (error instanceof InputError) throw error;
+      if (isUnknownCircuitError(error) || isSharedCircuitOptionsError(error)) throw error;
       throw new RedisUnreachableError(
         `Redis at ${redactUrl(this.#url)} did not answer: ${describeRedisError(error)}`,
         { cause: error },

@@ -1,5 +1,6 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
-import { checkRedisUrl, redactUrl, redisDb, RedisUrlError } from './redis-url.ts';
+import { RedisUrlError } from './errors/redis-url-error.ts';
+import { checkRedisUrl, redactUrl, redisDb } from './redis-url.ts';
 
 export interface RedisNode {
   host: string;

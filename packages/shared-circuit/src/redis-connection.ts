@@ -36,6 +36,8 @@ export interface ConnectionOptions {
   url: string;
   redisTimeoutMs: number;
   connectTimeoutMs: number;
+  /** The caller's own client: commands run on it, pub/sub on a duplicate; it is never closed here. */
+  client: Redis | Cluster | undefined;
 }
 
 /** One circuit using a connection: its keys, and what the connection tells it. */
@@ -54,14 +56,17 @@ export interface ConnectionMember {
 
 type Status = 'connecting' | 'up' | 'blip' | 'down' | 'closed';
 
-const connections = new Map<string, RedisConnection>();
+const connections = new Map<string | Redis | Cluster, RedisConnection>();
 
 /**
  * The connection pair every circuit of this process with these options uses: 100 circuits on one
- * Redis open 2 connections, not 200. Released by the last circuit, it closes.
+ * Redis open 2 connections, not 200. Released by the last circuit, it closes. Circuits given the
+ * same client of the caller's share it the same way.
  */
 export function acquireConnection(options: ConnectionOptions): RedisConnection {
-  const key = JSON.stringify([options.url, options.redisTimeoutMs, options.connectTimeoutMs]);
+  const key =
+    options.client ??
+    JSON.stringify([options.url, options.redisTimeoutMs, options.connectTimeoutMs]);
   let connection = connections.get(key);
   if (connection === undefined) {
     connection = new RedisConnection(options, () => connections.delete(key));
@@ -85,6 +90,9 @@ export class RedisConnection {
   readonly #onEmpty: () => void;
   readonly #command: Redis | Cluster;
   readonly #subscriber: Redis | Cluster;
+  /** The command client is the caller's: bound each command ourselves, detach rather than close. */
+  readonly #borrowed: boolean;
+  readonly #detach: (() => void)[] = [];
   readonly #members = new Set<ConnectionMember>();
   /** Members told `up` since the connection last came up. */
   readonly #upMembers = new Set<ConnectionMember>();
@@ -107,52 +115,41 @@ export class RedisConnection {
     this.#options = options;
     this.#onEmpty = onEmpty;
     this.#settled = this.#newSettled();
-    const target = parseRedisTarget(options.url);
-    // Through Sentinel, a master demoted to replica answers READONLY: reconnect, so Sentinel names
-    // the new one (in case the failover detector missed the switch); at most once per resume
-    // period, or a replica that stays read-only would be reconnected to on every command.
-    let readonlyReconnectAt = Number.NEGATIVE_INFINITY;
-    const reconnectOnError = (error: Error) => {
-      if (!error.message.startsWith('READONLY')) return false;
-      if (performance.now() - readonlyReconnectAt < RESUME_EVERY_MS) return false;
-      readonlyReconnectAt = performance.now();
-      return true;
-    };
-    const common: ClientOptions = {
-      connectTimeout: options.connectTimeoutMs,
-      // Fail at once while disconnected instead of queueing: run() waits for a blip itself.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      autoResubscribe: false, // #sync subscribes, then reads the state it may have missed
-      // Keep trying in the background, at most a second apart, so the shared state resumes soon.
-      retryStrategy: (attempt: number) => Math.min(50 * attempt, 1000),
-      ...(target.kind === 'sentinel' ? { reconnectOnError } : {}),
-    };
-    // Named, so CLIENT LIST on a server shows which connections are the fleet's.
-    this.#command = createRedisClient(target, {
-      ...common,
-      commandTimeout: options.redisTimeoutMs,
-      connectionName: 'shared-circuit:commands',
-    });
-    // No command timeout here: a subscribed connection waits for messages by design.
-    this.#subscriber = createRedisClient(target, {
-      ...common,
-      connectionName: 'shared-circuit:transitions',
-    });
+    if (options.client === undefined) {
+      [this.#command, this.#subscriber] = ownClients(options);
+      this.#borrowed = false;
+    } else {
+      this.#command = options.client;
+      this.#subscriber = duplicateForPubSub(options.client);
+      this.#borrowed = true;
+    }
     for (const redis of [this.#command, this.#subscriber]) {
       // A listener is required: without one ioredis prints every reconnection error.
-      redis.on('error', (error: unknown) => {
+      const onError = (error: unknown) => {
         // Refused: nothing listens there any more, an outage rather than a blip.
         const refused = (error as { code?: unknown }).code === 'ECONNREFUSED';
         if (this.#status === 'connecting' || (this.#status === 'blip' && refused)) {
           this.#lose(describeRedisError(error));
         }
-      });
-      redis.on('close', () => {
+      };
+      const onClose = () => {
         if (redis === this.#subscriber) this.#subscribed.clear();
         this.#blip();
+      };
+      const onReady = () => void this.#sync();
+      redis.on('error', onError);
+      redis.on('close', onClose);
+      redis.on('ready', onReady);
+      this.#detach.push(() => {
+        redis.off('error', onError);
+        redis.off('close', onClose);
+        redis.off('ready', onReady);
       });
-      redis.on('ready', () => void this.#sync());
+    }
+    if (this.#borrowed) {
+      // The caller's client may be connected already (no 'ready' to come) or waiting to be.
+      if (this.#command.status === 'wait') this.#command.connect().catch(() => {});
+      else if (this.#command.status === 'ready') queueMicrotask(() => void this.#sync());
     }
     this.#subscriber.on('message', (channel: string, message: string) => {
       let snapshot: Snapshot;
@@ -230,7 +227,11 @@ export class RedisConnection {
     clearTimeout(this.#startupTimer);
     clearTimeout(this.#graceTimer);
     clearInterval(this.#resumeTimer);
-    await Promise.all([disconnect(this.#command), disconnect(this.#subscriber)]);
+    for (const detach of this.#detach) detach();
+    await Promise.all([
+      this.#borrowed ? Promise.resolve() : disconnect(this.#command),
+      disconnect(this.#subscriber),
+    ]);
   }
 
   async #script(
@@ -239,11 +240,14 @@ export class RedisConnection {
     args: readonly (string | number)[],
   ): Promise<TrialReply> {
     const { keys, resetTimeoutMs, halfOpenTrials, successThreshold } = member;
-    const reply = await script.run(
+    const running = script.run(
       this.#command,
       [keys.state, keys.lease, keys.probe],
       [keys.channel, resetTimeoutMs, halfOpenTrials, successThreshold, ...args],
     );
+    const reply = this.#borrowed
+      ? await bounded(running, this.#options.redisTimeoutMs)
+      : await running;
     return parseSnapshot(String(reply));
   }
 
@@ -382,6 +386,67 @@ export class RedisConnection {
 
   #newSettled(): Promise<void> {
     return new Promise((resolve) => (this.#settle = resolve));
+  }
+}
+
+/** The connection pair of the circuit's own, from its URL. */
+function ownClients(options: ConnectionOptions): [Redis | Cluster, Redis | Cluster] {
+  const target = parseRedisTarget(options.url);
+  // Through Sentinel, a master demoted to replica answers READONLY: reconnect, so Sentinel names
+  // the new one (in case the failover detector missed the switch); at most once per resume
+  // period, or a replica that stays read-only would be reconnected to on every command.
+  let readonlyReconnectAt = Number.NEGATIVE_INFINITY;
+  const reconnectOnError = (error: Error) => {
+    if (!error.message.startsWith('READONLY')) return false;
+    if (performance.now() - readonlyReconnectAt < RESUME_EVERY_MS) return false;
+    readonlyReconnectAt = performance.now();
+    return true;
+  };
+  const common: ClientOptions = {
+    connectTimeout: options.connectTimeoutMs,
+    // Fail at once while disconnected instead of queueing: run() waits for a blip itself.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    autoResubscribe: false, // #sync subscribes, then reads the state it may have missed
+    // Keep trying in the background, at most a second apart, so the shared state resumes soon.
+    retryStrategy: (attempt: number) => Math.min(50 * attempt, 1000),
+    ...(target.kind === 'sentinel' ? { reconnectOnError } : {}),
+  };
+  return [
+    // Named, so CLIENT LIST on a server shows which connections are the fleet's.
+    createRedisClient(target, {
+      ...common,
+      commandTimeout: options.redisTimeoutMs,
+      connectionName: 'shared-circuit:commands',
+    }),
+    // No command timeout here: a subscribed connection waits for messages by design.
+    createRedisClient(target, { ...common, connectionName: 'shared-circuit:transitions' }),
+  ];
+}
+
+/** A pub/sub connection beside the caller's client, with its settings (TLS, password, Sentinel). */
+function duplicateForPubSub(client: Redis | Cluster): Redis | Cluster {
+  // isCluster rather than instanceof: the caller's ioredis may be another copy than ours.
+  if (client.isCluster) return (client as Cluster).duplicate();
+  return (client as Redis).duplicate({
+    autoResubscribe: false,
+    connectionName: 'shared-circuit:transitions',
+  });
+}
+
+/** A command on the caller's client, which may have no command timeout of its own. */
+async function bounded<T>(command: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`Redis gave no answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([command, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

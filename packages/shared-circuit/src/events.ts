@@ -1,4 +1,5 @@
-import { isCircuitOpenError, type CircuitState } from '../breakers/breaker.ts';
+import type { CircuitState } from './circuit-state.ts';
+import { isCircuitOpenError } from './errors/circuit-open-error.ts';
 
 /** Where the circuit's state lived when the event happened (SharedCircuit.mode): in Redis, or in the local fallback. */
 export type EventMode = 'connecting' | 'shared' | 'local' | 'disposed';
@@ -43,8 +44,8 @@ export interface ObserveOptions {
 
 /**
  * A circuit's events: listeners, the context stamped on each event, and the call observer. A
- * listener that throws does not break the call that emitted the event: its error is rethrown
- * on its own, where an uncaught error belongs.
+ * listener that throws does not break the call that emitted the event, nor the process: its
+ * error goes to `listenerFailed` (the circuit's log).
  */
 export class CircuitEvents {
   readonly #listeners = new Set<(event: SharedCircuitEvent) => void>();
@@ -54,11 +55,13 @@ export class CircuitEvents {
     return this.#listeners.size > 0;
   }
   readonly #context: () => EventContext;
+  readonly #listenerFailed: (error: unknown) => void;
   /** The last state reported: the next transition's `from`. */
   #state: CircuitState = 'closed';
 
-  constructor(context: () => EventContext) {
+  constructor(context: () => EventContext, listenerFailed: (error: unknown) => void) {
     this.#context = context;
+    this.#listenerFailed = listenerFailed;
   }
 
   /** Adds a listener; returns the function that removes it. */
@@ -76,9 +79,7 @@ export class CircuitEvents {
       try {
         listener(event);
       } catch (error) {
-        queueMicrotask(() => {
-          throw error;
-        });
+        this.#listenerFailed(error);
       }
     }
   }

@@ -1,3 +1,4 @@
+import type { Cluster, Redis } from 'ioredis';
 import type { CircuitKeys } from './circuit-keys.ts';
 import {
   acquireConnection,
@@ -12,6 +13,7 @@ export type { TransitionScript } from './redis-connection.ts';
 
 export interface RedisLinkOptions {
   url: string;
+  client: Redis | Cluster | undefined;
   keys: CircuitKeys;
   resetTimeoutMs: number;
   halfOpenTrials: number;
@@ -52,6 +54,7 @@ export class RedisLink {
     };
     this.#connection = acquireConnection({
       url: options.url,
+      client: options.client,
       redisTimeoutMs: options.redisTimeoutMs,
       connectTimeoutMs: options.connectTimeoutMs,
     });

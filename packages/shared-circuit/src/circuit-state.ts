@@ -1,0 +1,2 @@
+/** The three states of a circuit breaker. */
+export type CircuitState = 'closed' | 'open' | 'half-open';

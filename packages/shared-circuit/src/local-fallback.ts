@@ -1,0 +1,78 @@
+import type { CircuitState } from './circuit-state.ts';
+import { CircuitOpenError } from './errors/circuit-open-error.ts';
+import {
+  afterFailure,
+  afterSuccess,
+  CLOSED,
+  grantTrial,
+  retryInMs,
+  type PolicySettings,
+  type PolicyState,
+} from './policy.ts';
+
+export interface LocalFallbackOptions {
+  circuit: string;
+  settings: PolicySettings;
+  isFailure: (error: unknown) => boolean;
+  now: () => number;
+  /** The fleet's circuit was open when Redis went away: stay open until then (local clock). */
+  openUntil: number | undefined;
+  onStateChange: (state: CircuitState) => void;
+}
+
+/**
+ * The breaker a shared circuit runs on while Redis is unreachable: the same rules (policy.ts) in
+ * this process's memory. It starts from the last shared view, so an outage of Redis never reopens
+ * a dependency the fleet is keeping away from: open, it stays open until the fleet's retry time.
+ */
+export class LocalFallback {
+  readonly #options: LocalFallbackOptions;
+  #record: PolicyState;
+
+  constructor(options: LocalFallbackOptions) {
+    this.#options = options;
+    this.#record =
+      options.openUntil === undefined
+        ? CLOSED
+        : { state: 'open', openedAt: options.openUntil - options.settings.resetTimeoutMs };
+  }
+
+  get state(): CircuitState {
+    return this.#record.state;
+  }
+
+  async execute<T>(action: () => Promise<T>): Promise<T> {
+    const { settings, now, isFailure } = this.#options;
+    let trial = false;
+    if (this.#record.state !== 'closed') {
+      const granted = grantTrial(this.#record, settings, now());
+      if (granted === undefined) {
+        throw new CircuitOpenError(
+          this.#options.circuit,
+          'local',
+          retryInMs(this.#record, settings, now()),
+        );
+      }
+      trial = true;
+      this.#set(granted);
+    }
+    try {
+      const value = await action();
+      this.#set(afterSuccess(this.#record, settings, trial));
+      return value;
+    } catch (error) {
+      this.#set(
+        isFailure(error)
+          ? afterFailure(this.#record, settings, now(), trial)
+          : afterSuccess(this.#record, settings, trial),
+      );
+      throw error;
+    }
+  }
+
+  #set(next: PolicyState): void {
+    const before = this.#record.state;
+    this.#record = next;
+    if (next.state !== before) this.#options.onStateChange(next.state);
+  }
+}

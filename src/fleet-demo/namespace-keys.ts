@@ -1,0 +1,17 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * Deletes every key of a namespace (the package puts `<namespace>:` before each of its keys): the
+ * demo's "the key was lost" fault, and its clean-up after a run. SCAN, not KEYS, so a Redis
+ * shared with other work is not blocked.
+ */
+export async function deleteNamespace(redis: Redis, namespace: string): Promise<number> {
+  let deleted = 0;
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${namespace}:*`, 'COUNT', 500);
+    cursor = next;
+    if (keys.length > 0) deleted += await redis.del(...keys);
+  } while (cursor !== '0');
+  return deleted;
+}
