@@ -3,7 +3,16 @@ import tseslint from 'typescript-eslint';
 import layers from './eslint/layers.js';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'docs/', 'bench/results/', 'coverage/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'docs/',
+      'bench/results/',
+      'coverage/',
+      '.cache/',
+      'packages/*/dist/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -30,6 +39,14 @@ export default tseslint.config(
       ],
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
     },
+  },
+  {
+    // A stranger's plain JavaScript files, run by Node as they are (ESM and CommonJS).
+    files: ['packages/*/test/stranger/*.{mjs,cjs}'],
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', require: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     files: ['src/**/*.ts', 'bench/**/*.ts', 'examples/**/*.ts', 'test/**/*.ts'],

@@ -50,7 +50,7 @@ test('npm run circuit -- isolate makes every worker of a running npm run fleet r
   );
 
   const isolated = await runScript(
-    'src/cli/circuit.ts',
+    'packages/shared-circuit/src/cli.ts',
     ['isolate', 'mock-server', '--namespace', namespace],
     {
       env: { REDIS_URL: url },

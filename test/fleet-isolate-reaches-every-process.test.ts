@@ -24,7 +24,7 @@ async function fleetOfThree(t: Parameters<typeof redisUrl>[0], failures = 5) {
   };
   const fleet = await circuitFleet(t, PROCESSES, options, server.url);
   const circuit = (...args: string[]) =>
-    runScript('src/cli/circuit.ts', [...args, '--namespace', namespace], {
+    runScript('packages/shared-circuit/src/cli.ts', [...args, '--namespace', namespace], {
       env: { REDIS_URL: url },
     });
   return { server, options, fleet, circuit };
@@ -96,7 +96,7 @@ test('npm run circuit refuses an unknown circuit or a bad name with exit 2, and 
   const url = await redisUrl(t);
   const namespace = uniqueNamespace('control');
   const run = (args: string[], redis = url) =>
-    runScript('src/cli/circuit.ts', [...args, '--namespace', namespace], {
+    runScript('packages/shared-circuit/src/cli.ts', [...args, '--namespace', namespace], {
       env: { REDIS_URL: redis },
     });
   const [unknown, badName, badCommand, unreachable] = await Promise.all([

@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { test } from '../../../test/helpers/redis-test.ts';
+import { redisUrl, uniqueNamespace } from '../../../test/helpers/redis.ts';
+import { ROOT } from '../../../test/helpers/run-command.ts';
+
+const run = promisify(execFile);
+const PACKAGE = join(ROOT, 'packages/shared-circuit');
+const STRANGER = join(PACKAGE, 'test/stranger');
+const versionOf = (name: string) =>
+  (createRequire(join(ROOT, 'package.json'))(`${name}/package.json`) as { version: string })
+    .version;
+
+/** `npm pack` as a publisher runs it: prepack builds dist/ first. Returns the tarball's path. */
+async function pack(into: string): Promise<string> {
+  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', into], {
+    cwd: PACKAGE,
+  });
+  const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
+  assert.ok(packed);
+  const files = packed.files.map((file) => file.path).sort();
+  for (const needed of [
+    'LICENSE',
+    'README.md',
+    'CHANGELOG.md',
+    'package.json',
+    'dist/index.js',
+    'dist/index.d.ts',
+    'dist/metrics-entry.js',
+    'dist/cli.js',
+  ]) {
+    assert.ok(files.includes(needed), `the tarball lacks ${needed}: ${files.join(', ')}`);
+  }
+  const stray = files.filter((file) => /(^|\/)(test|src)\//.test(file) || /\.test\./.test(file));
+  assert.deepEqual(stray, [], 'no tests or sources in the tarball');
+  return join(into, packed.filename);
+}
+
+test(
+  'the packed tarball installs into a new project and works from ESM, require() and TypeScript (nodenext) against a real Redis',
+  { timeout: 180_000 },
+  async (t) => {
+    const url = await redisUrl(t);
+    const dir = mkdtempSync(join(tmpdir(), 'shared-circuit-stranger-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const tarball = await pack(dir);
+    const project = join(dir, 'project');
+    cpSync(STRANGER, project, { recursive: true });
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'stranger', private: true, type: 'module' }),
+    );
+    // ioredis is the package's peer: the stranger installs it beside it, as its README says.
+    await run(
+      'npm',
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        '--prefer-offline',
+        tarball,
+        `ioredis@${versionOf('ioredis')}`,
+        `@types/node@${versionOf('@types/node')}`,
+      ],
+      { cwd: project },
+    );
+    assert.ok(
+      !readdirSync(join(project, 'node_modules')).includes('prom-client'),
+      'prom-client is optional',
+    );
+
+    const namespace = uniqueNamespace('stranger');
+    const env = { ...process.env, REDIS_URL: url, NAMESPACE: namespace };
+    const esm = await run(process.execPath, ['esm.mjs'], { cwd: project, env });
+    assert.equal(esm.stdout, 'ready: shared\nrejected: true fleet open\n');
+
+    const cjs = await run(process.execPath, ['cjs.cjs'], { cwd: project, env });
+    assert.equal(
+      cjs.stdout,
+      'ready: shared\nrejected: true fleet open\n',
+      'the second process saw the first one open it',
+    );
+
+    const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+    await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: project });
+    const typed = await run(process.execPath, ['typed.ts'], { cwd: project, env });
+    assert.equal(
+      typed.stdout,
+      'state: open; call: rejected by fleet; events: transition,rejected; reset: closed\n',
+    );
+
+    // The operator's command is the package's bin.
+    const bin = await run(
+      'npx',
+      ['--no-install', 'shared-circuit', 'list', '--namespace', namespace, '--json'],
+      { cwd: project, env },
+    );
+    const listed = JSON.parse(bin.stdout) as { circuits: { name: string; state: string }[] };
+    assert.deepEqual(
+      listed.circuits.map((circuit) => [circuit.name, circuit.state]),
+      [['payments', 'closed']],
+    );
+    const bad = await run('npx', ['--no-install', 'shared-circuit', 'explode'], {
+      cwd: project,
+      env,
+    }).catch((error: { code: number; stderr: string }) => error);
+    assert.equal((bad as { code: number }).code, 2);
+    assert.match(
+      (bad as { stderr: string }).stderr,
+      /^error: unknown command "explode"; valid: list, status, isolate, release, reset\n$/,
+    );
+
+    // Without prom-client the metrics subpath says so; the main entry never needed it.
+    const metrics = await run(
+      process.execPath,
+      ['-e', "import('shared-circuit/metrics').catch((e) => console.log(e.code))"],
+      { cwd: project, env },
+    );
+    assert.equal(metrics.stdout, 'ERR_MODULE_NOT_FOUND\n');
+
+    const redis = new (await import('ioredis')).Redis(url);
+    await redis.del(
+      `${namespace}:{payments}:state`,
+      `${namespace}:{payments}:trial`,
+      `${namespace}:{payments}:probe`,
+    );
+    redis.disconnect();
+  },
+);
