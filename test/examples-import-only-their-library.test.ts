@@ -7,6 +7,8 @@ import ts from 'typescript';
 import { ROOT } from './helpers/run-command.ts';
 
 const LIBRARIES = ['opossum', 'cockatiel', 'mollitia'];
+/** The project's own package, which a recipe imports by name as a user would. */
+const OWN_PACKAGE = 'shared-circuit';
 /** The one project module an example may import: the mock server's public entry. */
 const SERVER_ENTRY = 'src/server/index.ts';
 
@@ -27,7 +29,7 @@ function importProblems(file: string, source: string): string[] {
     if (specifier.startsWith('.')) {
       const target = relative(ROOT, resolve(ROOT, dirname(file), specifier));
       if (target !== SERVER_ENTRY) problems.push(`imports ${specifier} (only ${SERVER_ENTRY})`);
-    } else if (LIBRARIES.includes(specifier)) {
+    } else if (LIBRARIES.includes(specifier) || specifier === OWN_PACKAGE) {
       libraries.add(specifier);
     } else if (!specifier.startsWith('node:') && !builtinModules.includes(specifier)) {
       problems.push(`imports ${specifier} (only its library, node: built-ins and the server)`);

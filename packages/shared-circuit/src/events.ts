@@ -17,8 +17,11 @@ export interface EventContext {
 /** What happened, without its context. */
 export type CircuitEventBody =
   | { type: 'transition'; from: CircuitState; to: CircuitState }
-  /** A call whose action ran (trial calls included); `durationMs` on the circuit's clock. */
-  | { type: 'call'; outcome: CallOutcome; trial: boolean; durationMs: number }
+  /**
+   * A call whose action ran (trial calls included); `durationMs` on the circuit's clock; `error`
+   * what a failed or ignored call threw (undefined after a success).
+   */
+  | { type: 'call'; outcome: CallOutcome; trial: boolean; durationMs: number; error?: unknown }
   /** A call refused by the open circuit: its action never ran. */
   | { type: 'rejected' }
   /** A trial call starts: its action runs while the circuit is not closed. */
@@ -110,14 +113,14 @@ export class CircuitEvents {
       const trial = this.#context().state !== 'closed';
       if (trial) this.emit({ type: 'trial' });
       const start = options.now();
-      const done = (outcome: CallOutcome) =>
-        this.emit({ type: 'call', outcome, trial, durationMs: options.now() - start });
+      const durationMs = () => options.now() - start;
       try {
         const value = await action();
-        done('success');
+        this.emit({ type: 'call', outcome: 'success', trial, durationMs: durationMs() });
         return value;
       } catch (error) {
-        done(options.isFailure(error) ? 'failure' : 'ignored');
+        const outcome = options.isFailure(error) ? 'failure' : 'ignored';
+        this.emit({ type: 'call', outcome, trial, durationMs: durationMs(), error });
         throw error;
       }
     };

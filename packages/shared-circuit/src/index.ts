@@ -2,7 +2,12 @@
  * shared-circuit: a circuit breaker whose state is shared by every Node process of a fleet through
  * Redis. The public surface, one explicit list; Prometheus metrics are `shared-circuit/metrics`.
  */
-export { SharedCircuit, type SharedCircuitMode } from './shared-circuit.ts';
+export {
+  SharedCircuit,
+  type CircuitAction,
+  type ExecuteContext,
+  type SharedCircuitMode,
+} from './shared-circuit.ts';
 export { SharedCircuits, type SharedCircuitsOptions } from './shared-circuits.ts';
 export type { SharedCircuitOptions } from './shared-circuit-options.ts';
 export type { CircuitState } from './circuit-state.ts';

@@ -37,8 +37,19 @@ type Backend =
 
 export type SharedCircuitMode = Backend['kind'];
 
-/** The signal an action gets when its caller passed none: never aborted, one for every call. */
-const NO_SIGNAL = new AbortController().signal;
+/**
+ * What an action is given: the caller's signal (cockatiel's context has the same shape, so the
+ * circuit composes with its policies in `wrap()`).
+ */
+export interface ExecuteContext {
+  readonly signal: AbortSignal;
+}
+
+/** The action of a call: a promise, or a plain value. */
+export type CircuitAction<T> = (context: ExecuteContext) => PromiseLike<T> | T;
+
+/** The context an action gets when its caller passed no signal: never aborted, one for every call. */
+const NO_CONTEXT: ExecuteContext = Object.freeze({ signal: new AbortController().signal });
 
 /**
  * A circuit breaker whose state lives in Redis and is shared by every process that uses the same
@@ -138,55 +149,82 @@ export class SharedCircuit implements AsyncDisposable {
   }
 
   /**
+   * cockatiel's policy events, so the circuit is a policy of `wrap()` (`wrap(retry, circuit)`):
+   * a call whose action succeeded (or threw an error `isFailure` does not count).
+   */
+  onSuccess(listener: (event: { duration: number }) => void): { dispose(): void } {
+    const stop = this.onEvent((event) => {
+      if (event.type === 'call' && event.outcome !== 'failure')
+        listener({ duration: event.durationMs });
+    });
+    return { dispose: () => void stop() };
+  }
+
+  /** cockatiel's policy events: a call whose action failed. */
+  onFailure(
+    listener: (event: { duration: number; handled: boolean; reason: { error: Error } }) => void,
+  ): { dispose(): void } {
+    const stop = this.onEvent((event) => {
+      if (event.type !== 'call' || event.outcome !== 'failure') return;
+      const error = event.error instanceof Error ? event.error : new Error(String(event.error));
+      listener({ duration: event.durationMs, handled: true, reason: { error } });
+    });
+    return { dispose: () => void stop() };
+  }
+
+  /** cockatiel's type-only marker of what a policy returns besides the action's value: nothing. */
+  declare readonly _altReturn: never;
+
+  /**
    * Runs `action` through the circuit. Rejects with CircuitOpenError (CircuitIsolatedError when
    * isolated by hand) when the circuit refuses the call; otherwise settles as the action did.
    * `signal` is handed to the action; when it aborts, the returned promise rejects with its reason
    * at once, and what the action does after that is counted neither way.
    */
-  execute<T>(action: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  execute<T>(action: CircuitAction<T>, signal?: AbortSignal): Promise<T> {
     if (signal === undefined) {
       // The path nearly every call takes, kept short: closed, nobody listening (see the keyed-circuits bench).
       const backend = this.#backend;
       if (backend.kind === 'shared' && backend.view.state === 'closed' && !this.#events.listening) {
-        return this.#callClosed(action, NO_SIGNAL);
+        return this.#callClosed(action, NO_CONTEXT);
       }
-      return this.#observed(action, NO_SIGNAL);
+      return this.#observed(action, NO_CONTEXT);
     }
     if (signal.aborted) return Promise.reject(signal.reason);
-    return abortable(this.#observed(action, signal), signal);
+    return abortable(this.#observed(action, { signal }), signal);
   }
 
-  #observed<T>(action: (signal: AbortSignal) => Promise<T>, signal: AbortSignal): Promise<T> {
+  #observed<T>(action: CircuitAction<T>, context: ExecuteContext): Promise<T> {
     return this.#events.observe(
-      () => action(signal),
-      (observed) => this.#execute(() => observed(), signal),
+      async () => action(context),
+      (observed) => this.#execute(() => observed(), context),
       {
         now: this.#options.now,
-        isFailure: (error) => !signal.aborted && this.#options.isFailure(error),
+        isFailure: (error) => !context.signal.aborted && this.#options.isFailure(error),
       },
     );
   }
 
-  async #execute<T>(action: (signal: AbortSignal) => Promise<T>, signal: AbortSignal): Promise<T> {
+  async #execute<T>(action: CircuitAction<T>, context: ExecuteContext): Promise<T> {
     if (this.#backend.kind === 'connecting') await this.#ready;
     const backend = this.#backend;
     switch (backend.kind) {
       case 'local':
-        return backend.breaker.execute(() => action(signal));
+        return backend.breaker.execute(async () => action(context));
       case 'disposed':
         throw new CircuitDisposedError(this.#options.name);
       case 'connecting':
         throw new Error('unreachable: ready() settled without a backend');
       case 'shared': {
         const view = backend.view;
-        if (view.state === 'closed') return this.#callClosed(action, signal);
+        if (view.state === 'closed') return this.#callClosed(action, context);
         if (view.state === 'open' && view.forced)
           throw new CircuitIsolatedError(this.#options.name);
         const now = this.#options.now();
         if (now < view.retryAt || this.#trials >= this.#options.halfOpenTrials) {
           throw new CircuitOpenError(this.#options.name, 'fleet', Math.max(0, view.retryAt - now));
         }
-        return this.#callTrial(action, signal);
+        return this.#callTrial(action, context);
       }
     }
   }
@@ -208,10 +246,10 @@ export class SharedCircuit implements AsyncDisposable {
    * Closed: the call runs; only a failure (or the first success after one) talks to Redis. One
    * `then` rather than an async function: this is the closed path's whole cost.
    */
-  #callClosed<T>(action: (signal: AbortSignal) => Promise<T>, signal: AbortSignal): Promise<T> {
+  #callClosed<T>(action: CircuitAction<T>, context: ExecuteContext): Promise<T> {
     let called: Promise<T>;
     try {
-      called = action(signal);
+      called = Promise.resolve(action(context)); // the same promise when it is one already
     } catch (error) {
       called = Promise.reject(error); // a synchronous throw fails the call as a rejection would
     }
@@ -220,7 +258,7 @@ export class SharedCircuit implements AsyncDisposable {
         this.#closedSuccess();
         return value;
       },
-      (error: unknown) => this.#closedFailure(error, signal),
+      (error: unknown) => this.#closedFailure(error, context.signal),
     );
   }
 
@@ -246,10 +284,7 @@ export class SharedCircuit implements AsyncDisposable {
   }
 
   /** The reset timeout has passed (as far as this process knows): ask Redis for a trial. */
-  async #callTrial<T>(
-    action: (signal: AbortSignal) => Promise<T>,
-    signal: AbortSignal,
-  ): Promise<T> {
+  async #callTrial<T>(action: CircuitAction<T>, context: ExecuteContext): Promise<T> {
     const token = randomUUID();
     const leaseMs = this.#options.trialLeaseMs;
     // Until the trial ends, however long it runs, it takes one of the trials the fleet allows.
@@ -263,12 +298,12 @@ export class SharedCircuit implements AsyncDisposable {
     if (reply === undefined) {
       // Redis went away while asking: the local breaker, fresh, decides.
       const backend = this.#backend;
-      if (backend.kind === 'local') return backend.breaker.execute(() => action(signal));
+      if (backend.kind === 'local') return backend.breaker.execute(async () => action(context));
       throw new CircuitOpenError(this.#options.name, 'fleet', undefined);
     }
     if (!reply.granted) {
       // Another process's trial closed it meanwhile.
-      if (reply.state === 'closed') return this.#callClosed(action, signal);
+      if (reply.state === 'closed') return this.#callClosed(action, context);
       if (reply.state === 'open' && reply.forced)
         throw new CircuitIsolatedError(this.#options.name);
       const retryIn = reply.state === 'open' ? reply.retryInMs : reply.leaseMs;
@@ -282,9 +317,9 @@ export class SharedCircuit implements AsyncDisposable {
     try {
       let value: T;
       try {
-        value = await action(signal);
+        value = await action(context);
       } catch (error) {
-        if (signal.aborted) {
+        if (context.signal.aborted) {
           // No verdict: give the lease up at once (a 1 ms lease), so another trial may start.
           await this.#link.run('renew', [1, token]);
           throw error;

@@ -17,7 +17,7 @@ test("the action gets the caller's signal; an abort rejects at once with its rea
   const controller = new AbortController();
   let seen: AbortSignal | undefined;
   const call = circuit.execute(
-    (signal) =>
+    ({ signal }) =>
       new Promise<string>((_, reject) => {
         seen = signal;
         // The dependency notices the abort a little later and fails, as fetch would.
@@ -42,7 +42,7 @@ test("the action gets the caller's signal; an abort rejects at once with its rea
   t.after(() => control.close());
   assert.equal((await control.status('slow')).failures, 0);
   assert.equal(
-    await circuit.execute(async (signal) => (signal.aborted ? 'aborted' : 'ran')),
+    await circuit.execute(async ({ signal }) => (signal.aborted ? 'aborted' : 'ran')),
     'ran',
   );
 });

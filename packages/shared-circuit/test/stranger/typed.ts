@@ -21,7 +21,7 @@ const stop = circuit.onEvent((event) => seen.push(event.type));
 await circuit.ready();
 const state: CircuitState = circuit.state;
 const answer = await circuit
-  .execute(async (signal: AbortSignal) => (signal.aborted ? 'aborted' : 'ran'))
+  .execute(async ({ signal }: { signal: AbortSignal }) => (signal.aborted ? 'aborted' : 'ran'))
   .catch((error: unknown) => (isCircuitOpenError(error) ? `rejected by ${error.level}` : 'failed'));
 stop();
 const control = new CircuitControl({ namespace: options.namespace ?? 'circuit' });
