@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { BreakerLibrary } from '../breakers/breaker.ts';
-import { LIBRARIES } from '../libraries/registry.ts';
 import { fleetLibrary } from '../fleet/fleet-library.ts';
 import { isModeError, parseMode, formatMode } from '../server/server-mode.ts';
 import { ServerSwitch } from '../server/server-switch.ts';
 import { Caller } from './caller.ts';
+import { DASHBOARD_LIBRARIES } from './dashboard-libraries.ts';
 import type { DashboardEvent, ServerLabel } from './dashboard-event.ts';
 import { BadRequestError, startDashboardServer } from './dashboard-server.ts';
 import { dashboardPage } from './dashboard-page.ts';
@@ -17,7 +17,10 @@ import {
 } from './settings.ts';
 
 export interface DashboardOptions {
-  /** The libraries to call, one caller each, in display order. Default opossum, cockatiel, mollitia. */
+  /**
+   * The libraries to call, one caller each, in display order. Default DASHBOARD_LIBRARIES: opossum
+   * (on the settings' window), cockatiel, mollitia.
+   */
   libraries?: readonly BreakerLibrary[];
   /**
    * Also call through the circuit shared in Redis at this URL (the `fleet` library), one fresh
@@ -63,7 +66,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   const listeners: ((event: DashboardEvent) => void)[] = [];
   const abort = new AbortController();
   const log = options.log ?? ((line: string) => console.error(line));
-  const libraries = [...(options.libraries ?? Object.values(LIBRARIES))];
+  const libraries = [...(options.libraries ?? DASHBOARD_LIBRARIES)];
   if (options.redisUrl !== undefined) {
     libraries.push(
       fleetLibrary({
