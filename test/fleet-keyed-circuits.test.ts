@@ -5,6 +5,7 @@ import { isCircuitOpenError } from '../src/breakers/breaker.ts';
 import { SharedCircuits, type SharedCircuitsOptions } from '../src/fleet/shared-circuits.ts';
 import { isFleetOptionsError } from '../src/fleet/shared-circuit-options.ts';
 import { cleanUp, inspector, privateRedis, redisUrl, uniqueNamespace } from './helpers/redis.ts';
+import { cleanedNamespace } from './helpers/redis-namespace.ts';
 import { FLEET_DEADLINE_MS, waitUntil } from './helpers/timing.ts';
 
 function registry(t: TestContext, options: SharedCircuitsOptions): SharedCircuits {
@@ -22,7 +23,7 @@ const fail = () => Promise.reject(new Error('host down'));
 
 test('each key has its own circuit, shared by key across processes: a failing host opens only its own', async (t) => {
   const url = await redisUrl(t);
-  const options = { namespace: uniqueNamespace('keyed'), redisUrl: url, failures: 2 };
+  const options = { namespace: cleanedNamespace(t, url, 'keyed'), redisUrl: url, failures: 2 };
   const here = registry(t, { ...options, resetTimeoutMs: 60_000 });
   // A connect timeout of its own gives it its own connection pair, as another process has.
   const there = registry(t, {
@@ -68,7 +69,7 @@ test('a key not asked for in idleMs is forgotten (on the injected clock), and co
   const url = await redisUrl(t);
   let now = 0;
   const circuits = registry(t, {
-    namespace: uniqueNamespace('keyed'),
+    namespace: cleanedNamespace(t, url, 'keyed'),
     redisUrl: url,
     failures: 1,
     resetTimeoutMs: 60_000,
