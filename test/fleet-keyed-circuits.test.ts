@@ -3,7 +3,6 @@ import type { TestContext } from 'node:test';
 import { test } from './helpers/redis-test.ts';
 import { isCircuitOpenError } from '../src/breakers/breaker.ts';
 import { SharedCircuits, type SharedCircuitsOptions } from '../src/fleet/shared-circuits.ts';
-import { isFleetOptionsError } from '../src/fleet/shared-circuit-options.ts';
 import { cleanUp, inspector, privateRedis, redisUrl, uniqueNamespace } from './helpers/redis.ts';
 import { cleanedNamespace } from './helpers/redis-namespace.ts';
 import { FLEET_DEADLINE_MS, waitUntil } from './helpers/timing.ts';
@@ -90,21 +89,4 @@ test('a key not asked for in idleMs is forgotten (on the injected clock), and co
   assert.notEqual(again, old);
   await again.ready();
   assert.equal(again.state, 'open', 'its state stayed in Redis');
-});
-
-test('a bad key is refused with an error naming it, before anything connects', (t) => {
-  const circuits = registry(t, { failures: 1, resetTimeoutMs: 1000 });
-  assert.throws(
-    () => circuits.get('api example.com/v1'),
-    (error) =>
-      isFleetOptionsError(error) &&
-      error.message ===
-        'key must be letters, digits, "_", "-", "." or ":", got "api example.com/v1"',
-  );
-  assert.throws(() => circuits.get('x'.repeat(300)), /key must be at most 255 characters/);
-  assert.throws(
-    () => new SharedCircuits({ failures: 1, resetTimeoutMs: 1000, idleMs: 0 }),
-    /^FleetOptionsError: idleMs must be a number of milliseconds > 0, got 0$/,
-  );
-  assert.equal(circuits.size, 0);
 });
