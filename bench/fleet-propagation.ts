@@ -19,6 +19,7 @@ import { Redis } from 'ioredis';
 import { isCircuitOpenError } from 'shared-circuit';
 import { isMain } from '../src/cli/main-guard.ts';
 import type { Benchmark } from './benchmark.ts';
+import { deleteNamespace } from '../test/helpers/redis-namespace.ts';
 import { startRedisServer, type RedisServer } from '../test/helpers/redis-server.ts';
 import { SharedCircuit } from 'shared-circuit';
 import { missingRedis } from '../src/fleet-demo/redis-availability.ts';
@@ -156,6 +157,8 @@ export async function runFleetPropagation(options: {
   } finally {
     for (const child of children) child.kill('SIGKILL');
     await opener.dispose();
+    // A shared REDIS_URL keeps nothing of the run; a private server takes its keys with it.
+    if (privateServer === undefined) await deleteNamespace(redisUrl, config.namespace);
     await privateServer?.[Symbol.asyncDispose]();
   }
 }

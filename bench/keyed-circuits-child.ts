@@ -12,6 +12,7 @@ import { Redis } from 'ioredis';
 import { cockatielPolicy } from '../src/breakers/cockatiel.ts';
 import { SharedCircuits } from 'shared-circuit';
 import { seededRandom } from '../src/server/server-mode.ts';
+import { deleteNamespace } from '../test/helpers/redis-namespace.ts';
 import { median, percentile } from './stats.ts';
 
 const [keysText, roundsText, samplesText] = process.argv.slice(2);
@@ -135,7 +136,7 @@ const costs = names.map((name) => ({
 }));
 
 await circuits.dispose();
-await admin.del(...(await admin.keys(`${namespace}:*`)));
+await deleteNamespace(redisUrl, namespace); // SCAN, not KEYS: the Redis may be a shared one
 admin.disconnect();
 console.log(
   JSON.stringify({

@@ -7,15 +7,15 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConsecutiveBreaker, circuitBreaker, handleAll } from 'cockatiel';
-import { isListenError, ServerSwitch } from '../src/server/index.ts';
+import { exampleCommandLine, runExample, ServerSwitch } from '../src/server/index.ts';
 
 const FAILURES = 3;
 const TIMEOUT = 6; // seconds the circuit stays open before a trial call
 const REQUEST_TIMEOUT = 2; // seconds
 
-// Run as a script (Python's `if __name__ == "__main__"`), or imported by a test with the defaults.
-const isScript = process.argv[1] === import.meta.filename;
-const { speed, port } = isScript ? readOptions(process.argv.slice(2)) : { speed: 1, port: 5000 };
+// Run as a script (Python's `if __name__ == "__main__"`): --speed (or SPEED), --port and --help
+// from the command line; imported by a test: speed 1, port 5000.
+const { isScript, speed, port } = exampleCommandLine(import.meta.filename);
 const seconds = (s: number) => (s * 1000) / speed; // scenario seconds -> real milliseconds
 
 /** GET the greeting; a refused connection, a timeout or a non-2xx answer is a failure. */
@@ -75,51 +75,4 @@ async function main(): Promise<void> {
   await greetingsTest(server.url);
 }
 
-if (isScript) {
-  process.stdout.on('error', () => process.exit(0)); // `| head` closed the pipe: stop quietly
-  await main().catch((error: unknown) => {
-    if (!isListenError(error)) throw error;
-    console.error(`error: ${error.message}`); // e.g. port 5000 already in use: try --port 0
-    process.exitCode = 1;
-  });
-}
-
-/** --speed (or SPEED) and --port; bad input: one line on stderr and exit code 2. */
-function readOptions(args: string[]): { speed: number; port: number } {
-  const USAGE = [
-    'Usage: npm run example:cockatiel -- [options]\n\nOptions:',
-    '  --speed <x>   divide every duration by x; printed times stay in scenario seconds (default 1, or $SPEED)',
-    '  --port <n>    port of the mock server, 0 for a free one (default 5000)',
-    '  --help        show this help',
-  ].join('\n');
-  const fail = (message: string): never => {
-    console.error(`error: ${message}`);
-    process.exit(2);
-  };
-  const given = new Map<string, string>();
-  for (let i = 0; i < args.length; i += 1) {
-    const [flag = '', inline] = (args[i] ?? '').split(/=(.*)/); // --speed 10 or --speed=10
-    if (flag === '--help') {
-      console.log(USAGE);
-      process.exit(0);
-    }
-    if (flag !== '--speed' && flag !== '--port') {
-      fail(`unknown option ${flag}; valid options: --speed <x>, --port <n>, --help`);
-    }
-    given.set(flag, inline ?? args[(i += 1)] ?? fail(`${flag} needs a value`));
-  }
-  const speedFrom = given.has('--speed') ? '--speed' : 'SPEED';
-  const rawSpeed = given.get('--speed') ?? process.env['SPEED'] ?? '1';
-  const speed = rawSpeed.trim() === '' ? NaN : Number(rawSpeed);
-  // Below 0.01x the 20 s scenario takes half an hour, and far below Node's timers overflow;
-  // past 1000x its timings drown in the machine's own.
-  if (!(speed >= 0.01 && speed <= 1000)) {
-    fail(`${speedFrom} must be a number from 0.01 to 1000, got "${rawSpeed}"`);
-  }
-  const rawPort = given.get('--port') ?? '5000';
-  const port = rawPort.trim() === '' ? NaN : Number(rawPort);
-  if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) {
-    fail(`--port must be a whole number from 0 to 65535, got "${rawPort}"`);
-  }
-  return { speed, port };
-}
+if (isScript) await runExample(main); // a port already in use: one line, exit code 1

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isCircuitOpenError } from 'shared-circuit';
 import type { SharedCircuitEvent } from 'shared-circuit';
 import { connectedCircuit, privateRedis, redisUrl, uniqueNamespace } from './helpers/redis.ts';
+import { cleanedNamespace } from './helpers/redis-namespace.ts';
 import { FLEET_CLOCK_SLACK_MS, FLEET_RESET_TIMEOUT_MS, waitUntil } from './helpers/timing.ts';
 
 /** An event as a short line, to compare whole sequences. */
@@ -22,10 +23,11 @@ function line(event: SharedCircuitEvent): string {
 }
 
 test('a shared circuit reports its calls, the failures that open it, a rejection, the trial and the close as typed events', async (t) => {
+  const url = await redisUrl(t);
   const circuit = await connectedCircuit(t, {
     name: 'payments',
-    namespace: uniqueNamespace('events'),
-    redisUrl: await redisUrl(t),
+    namespace: cleanedNamespace(t, url, 'events'),
+    redisUrl: url,
     failures: 2,
     resetTimeoutMs: FLEET_RESET_TIMEOUT_MS,
     isFailure: (error) => !(error instanceof RangeError),

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from './helpers/redis-test.ts';
 import { circuitKeys } from '../packages/shared-circuit/src/circuit-keys.ts';
-import { connectedCircuit, inspector, redisUrl, uniqueNamespace } from './helpers/redis.ts';
+import { connectedCircuit, inspector, redisUrl } from './helpers/redis.ts';
+import { cleanedNamespace } from './helpers/redis-namespace.ts';
 import { waitUntil } from './helpers/timing.ts';
 
 test('two circuits with different names in one namespace do not share state', async (t) => {
   const url = await redisUrl(t);
-  const namespace = uniqueNamespace('names');
+  const namespace = cleanedNamespace(t, url, 'names');
   const common = { namespace, redisUrl: url, failures: 2, resetTimeoutMs: 60_000 };
   const payments = await connectedCircuit(t, { ...common, name: 'payments' });
   const paymentsElsewhere = await connectedCircuit(t, { ...common, name: 'payments' });

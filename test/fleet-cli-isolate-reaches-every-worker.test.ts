@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from './helpers/redis-test.ts';
 import { samples } from './helpers/prometheus-text.ts';
-import { redisUrl, uniqueNamespace } from './helpers/redis.ts';
+import { cleanUp, redisUrl } from './helpers/redis.ts';
+import { cleanedNamespace } from './helpers/redis-namespace.ts';
 import { ROOT, runScript } from './helpers/run-command.ts';
 import { FLEET_DEADLINE_MS, waitUntil } from './helpers/timing.ts';
 
@@ -10,7 +12,7 @@ const WORKERS = 3;
 
 test('npm run circuit -- isolate makes every worker of a running npm run fleet reject within the propagation time', async (t) => {
   const url = await redisUrl(t);
-  const namespace = uniqueNamespace('fleet-isolate');
+  const namespace = cleanedNamespace(t, url, 'fleet-isolate');
   // A long first "up" phase: the isolation comes while the server answers, so only it rejects.
   const child = spawn(
     process.execPath,
@@ -25,7 +27,13 @@ test('npm run circuit -- isolate makes every worker of a running npm run fleet r
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  t.after(() => child.kill('SIGINT'));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  // Stopped before its namespace's keys are deleted (cleanUp runs last-in, first-out).
+  cleanUp(t, async () => {
+    child.kill('SIGINT');
+    await Promise.race([exited, sleep(FLEET_DEADLINE_MS)]);
+    child.kill('SIGKILL');
+  });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const scrape = async () => {

@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from './helpers/redis-test.ts';
 import { circuitKeys } from '../packages/shared-circuit/src/circuit-keys.ts';
-import { connectedCircuit, inspector, redisUrl, uniqueNamespace } from './helpers/redis.ts';
+import { connectedCircuit, inspector, redisUrl } from './helpers/redis.ts';
+import { cleanedNamespace } from './helpers/redis-namespace.ts';
 import { FLEET_RESET_TIMEOUT_MS, waitUntil } from './helpers/timing.ts';
 
 const HOUR_MS = 3_600_000;
 
 test("an opening time ahead of Redis's clock (a clock stepped back an hour) holds the circuit open one reset timeout, not an hour", async (t) => {
   const url = await redisUrl(t);
-  const namespace = uniqueNamespace('clock-step');
+  const namespace = cleanedNamespace(t, url, 'clock-step');
   const circuit = await connectedCircuit(t, {
     name: 'ledger',
     namespace,

@@ -3,7 +3,8 @@ import type { TestContext } from 'node:test';
 import { test } from './helpers/redis-test.ts';
 import { circuitKeys } from '../packages/shared-circuit/src/circuit-keys.ts';
 import { parseSnapshot, type Snapshot } from '../packages/shared-circuit/src/snapshot.ts';
-import { connectedCircuit, inspector, redisUrl, uniqueNamespace } from './helpers/redis.ts';
+import { connectedCircuit, inspector, redisUrl } from './helpers/redis.ts';
+import { cleanedNamespace } from './helpers/redis-namespace.ts';
 import { FLEET_DEADLINE_MS, waitUntil } from './helpers/timing.ts';
 
 const CLIENTS = 8;
@@ -11,7 +12,7 @@ const CLIENTS = 8;
 /** Eight clients of one circuit, each with its own Redis connections, as eight processes would have. */
 async function fleetOfEight(t: TestContext, failures: number) {
   const url = await redisUrl(t);
-  const namespace = uniqueNamespace('open-once');
+  const namespace = cleanedNamespace(t, url, 'open-once');
   const options = { name: 'payments', namespace, redisUrl: url, failures, resetTimeoutMs: 60_000 };
   // A connect timeout of its own gives each client its own connection pair (circuits of a process
   // share one only when their options match), as eight processes would have.

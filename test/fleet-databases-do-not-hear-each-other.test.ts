@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from './helpers/redis-test.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { connectedCircuit, redisUrl, uniqueNamespace } from './helpers/redis.ts';
+import { connectedCircuit, redisUrl } from './helpers/redis.ts';
+import { cleanedNamespace } from './helpers/redis-namespace.ts';
 import { waitUntil } from './helpers/timing.ts';
 
 /** After the fleet on /1 heard its change, how long the fleet on /2 has to hear it wrongly. */
@@ -15,7 +16,7 @@ function onDatabase(url: string, db: number): string {
 
 test("fleets on /1 and /2 of one Redis never hear each other's transitions", async (t) => {
   const url = await redisUrl(t);
-  const namespace = uniqueNamespace('db');
+  const namespace = cleanedNamespace(t, [onDatabase(url, 1), onDatabase(url, 2)], 'db');
   const options = { name: 'checkout', namespace, failures: 1, resetTimeoutMs: 60_000 };
   const staging = await connectedCircuit(t, { ...options, redisUrl: onDatabase(url, 1) });
   const stagingPeer = await connectedCircuit(t, {

@@ -5,7 +5,8 @@ import { isCircuitOpenError } from 'shared-circuit';
 import { SharedCircuit } from 'shared-circuit';
 import type { SharedCircuitOptions } from 'shared-circuit';
 import { circuitFleet, type CircuitProcess } from './helpers/circuit-fleet.ts';
-import { connectedCircuit, redisUrl, uniqueNamespace } from './helpers/redis.ts';
+import { connectedCircuit, redisUrl } from './helpers/redis.ts';
+import { cleanedNamespace } from './helpers/redis-namespace.ts';
 import { startTestServer } from './helpers/test-server.ts';
 import {
   FLEET_CLOCK_SLACK_MS,
@@ -22,7 +23,7 @@ async function openFleet(t: Parameters<typeof redisUrl>[0], policy: Partial<Shar
   const server = await startTestServer(t);
   const options: SharedCircuitOptions = {
     name: 'quotes',
-    namespace: uniqueNamespace('half-open'),
+    namespace: cleanedNamespace(t, url, 'half-open'),
     redisUrl: url,
     failures: 1,
     resetTimeoutMs: FLEET_RESET_TIMEOUT_MS,

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from './helpers/redis-test.ts';
 import type { SharedCircuitOptions } from 'shared-circuit';
 import { circuitFleet, type CircuitProcess } from './helpers/circuit-fleet.ts';
-import { redisUrl, uniqueNamespace } from './helpers/redis.ts';
+import { redisUrl } from './helpers/redis.ts';
+import { cleanedNamespace } from './helpers/redis-namespace.ts';
 import { runScript } from './helpers/run-command.ts';
 import { startTestServer } from './helpers/test-server.ts';
 import { FLEET_DEADLINE_MS, FLEET_RESET_TIMEOUT_MS, waitUntil } from './helpers/timing.ts';
@@ -12,7 +13,7 @@ const PROCESSES = 3;
 async function fleetOfThree(t: Parameters<typeof redisUrl>[0], failures = 5) {
   const url = await redisUrl(t);
   const server = await startTestServer(t);
-  const namespace = uniqueNamespace('control');
+  const namespace = cleanedNamespace(t, url, 'control');
   const options: SharedCircuitOptions = {
     name: 'checkout',
     namespace,
@@ -94,7 +95,7 @@ test('npm run circuit -- reset closes an open circuit in every process and clear
 
 test('npm run circuit refuses an unknown circuit or a bad name with exit 2, and an unreachable Redis with exit 1, in one line each', async (t) => {
   const url = await redisUrl(t);
-  const namespace = uniqueNamespace('control');
+  const namespace = cleanedNamespace(t, url, 'control');
   const run = (args: string[], redis = url) =>
     runScript('packages/shared-circuit/src/cli.ts', [...args, '--namespace', namespace], {
       env: { REDIS_URL: redis },

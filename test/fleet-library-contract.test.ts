@@ -3,13 +3,15 @@ import { test } from './helpers/redis-test.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isCircuitOpenError, type CircuitState } from '../src/breakers/breaker.ts';
 import { fleetLibrary } from '../src/breakers/shared-circuit.ts';
-import { cleanUp, redisUrl, uniqueNamespace } from './helpers/redis.ts';
+import { cleanUp, redisUrl } from './helpers/redis.ts';
+import { cleanedNamespace } from './helpers/redis-namespace.ts';
 import { FLEET_CLOCK_SLACK_MS, FLEET_RESET_TIMEOUT_MS } from './helpers/timing.ts';
 
 test('the fleet library keeps the lab contract: consecutive failures open it, a success resets the count, one trial closes it', async (t) => {
+  const url = await redisUrl(t);
   const library = fleetLibrary({
-    namespace: uniqueNamespace('contract'),
-    redisUrl: await redisUrl(t),
+    namespace: cleanedNamespace(t, url, 'contract'),
+    redisUrl: url,
     log: () => {},
   });
   assert.equal(library.name, 'fleet');

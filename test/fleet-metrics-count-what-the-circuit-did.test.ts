@@ -6,14 +6,16 @@ import { isCircuitOpenError } from 'shared-circuit';
 import { CircuitMetrics } from 'shared-circuit/metrics';
 import { startMetricsServer } from '../src/fleet-demo/metrics-server.ts';
 import { samples } from './helpers/prometheus-text.ts';
-import { connectedCircuit, redisUrl, uniqueNamespace } from './helpers/redis.ts';
+import { connectedCircuit, redisUrl } from './helpers/redis.ts';
+import { cleanedNamespace } from './helpers/redis-namespace.ts';
 import { FLEET_CLOCK_SLACK_MS, FLEET_RESET_TIMEOUT_MS, waitUntil } from './helpers/timing.ts';
 
 test('the metrics on the registry the user passes count what the circuit did, and /metrics serves them', async (t) => {
+  const url = await redisUrl(t);
   const circuit = await connectedCircuit(t, {
     name: 'payments',
-    namespace: uniqueNamespace('metrics'),
-    redisUrl: await redisUrl(t),
+    namespace: cleanedNamespace(t, url, 'metrics'),
+    redisUrl: url,
     failures: 2,
     resetTimeoutMs: FLEET_RESET_TIMEOUT_MS,
   });

@@ -3,7 +3,8 @@ import { test } from './helpers/redis-test.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isCircuitOpenError } from 'shared-circuit';
 import { fetchGreeting } from '../src/http/fetch-greeting.ts';
-import { connectedCircuit, redisUrl, uniqueNamespace } from './helpers/redis.ts';
+import { connectedCircuit, redisUrl } from './helpers/redis.ts';
+import { cleanedNamespace } from './helpers/redis-namespace.ts';
 import { startTestServer } from './helpers/test-server.ts';
 import { FLEET_CLOCK_SLACK_MS, FLEET_RESET_TIMEOUT_MS, waitUntil } from './helpers/timing.ts';
 
@@ -15,7 +16,7 @@ test('when the reset timeout passes, exactly one of 20 concurrent callers across
   const server = await startTestServer(t);
   const options = {
     name: 'inventory',
-    namespace: uniqueNamespace('one-trial'),
+    namespace: cleanedNamespace(t, url, 'one-trial'),
     redisUrl: url,
     failures: 1,
     resetTimeoutMs: FLEET_RESET_TIMEOUT_MS,

@@ -3,13 +3,14 @@ import { test } from './helpers/redis-test.ts';
 import { CircuitControl } from 'shared-circuit';
 import { SharedCircuits } from 'shared-circuit';
 import { startProxyService } from '../src/fleet-demo/service.ts';
-import { cleanUp, redisUrl, uniqueNamespace } from './helpers/redis.ts';
+import { cleanUp, redisUrl } from './helpers/redis.ts';
+import { cleanedNamespace } from './helpers/redis-namespace.ts';
 import { startTestServer } from './helpers/test-server.ts';
 import { FLEET_DEADLINE_MS, waitUntil } from './helpers/timing.ts';
 
 test('the node:http service keeps a circuit per upstream host: isolating one host answers 503 for it alone, without calling it', async (t) => {
   const url = await redisUrl(t);
-  const namespace = uniqueNamespace('service');
+  const namespace = cleanedNamespace(t, url, 'service');
   const [healthy, isolated] = [await startTestServer(t), await startTestServer(t)];
   const circuits = new SharedCircuits({
     namespace,

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from './helpers/redis-test.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isCircuitOpenError } from 'shared-circuit';
-import { connectedCircuit, redisUrl, uniqueNamespace } from './helpers/redis.ts';
+import { connectedCircuit, redisUrl } from './helpers/redis.ts';
+import { cleanedNamespace } from './helpers/redis-namespace.ts';
 import { FLEET_CLOCK_SLACK_MS, FLEET_RESET_TIMEOUT_MS, waitUntil } from './helpers/timing.ts';
 
 /** The trial runs this many leases long: without renewal, others would start trials meanwhile. */
@@ -12,7 +13,7 @@ test('a trial slower than its lease stays the only trial in the fleet, and its s
   const url = await redisUrl(t);
   const options = {
     name: 'reports',
-    namespace: uniqueNamespace('slow-trial'),
+    namespace: cleanedNamespace(t, url, 'slow-trial'),
     redisUrl: url,
     failures: 1,
     resetTimeoutMs: FLEET_RESET_TIMEOUT_MS, // the lease defaults to it

@@ -6,13 +6,8 @@ import { isCircuitOpenError } from 'shared-circuit';
 import { circuitKeys } from '../packages/shared-circuit/src/circuit-keys.ts';
 import type { SharedCircuitOptions } from 'shared-circuit';
 import { fetchGreeting } from '../src/http/fetch-greeting.ts';
-import {
-  cleanUp,
-  connectedCircuit,
-  inspector,
-  redisUrl,
-  uniqueNamespace,
-} from './helpers/redis.ts';
+import { cleanUp, connectedCircuit, inspector, redisUrl } from './helpers/redis.ts';
+import { cleanedNamespace } from './helpers/redis-namespace.ts';
 import { ROOT } from './helpers/run-command.ts';
 import { startTestServer } from './helpers/test-server.ts';
 import {
@@ -45,7 +40,7 @@ for (;;) {
 test('a process that takes the trial lease and is killed does not wedge the circuit: after the lease TTL another process gets the trial', async (t) => {
   const url = await redisUrl(t);
   const server = await startTestServer(t);
-  const namespace = uniqueNamespace('lease');
+  const namespace = cleanedNamespace(t, url, 'lease');
   const trialLeaseMs = FLEET_TRIAL_LEASE_MS;
   const options: SharedCircuitOptions = {
     name: 'search',

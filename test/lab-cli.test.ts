@@ -5,7 +5,6 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { startTestServer } from './helpers/test-server.ts';
 import { ROOT, runScript } from './helpers/run-command.ts';
 import { main } from '../src/cli/lab.ts';
 import { parseLabOptions } from '../src/cli/lab-options.ts';
@@ -271,14 +270,6 @@ test('--library fleet with a malformed REDIS_URL is refused before anything runs
       error.message ===
         '--library fleet: REDIS_URL must look like redis://host:port, got "http://x/"',
   );
-});
-
-test('a port that is taken: one line, exit code 1', async (t) => {
-  const server = await startTestServer(t);
-  const result = await runScript(LAB, ['--port', String(server.port), '--speed', String(SPEED)]);
-  assert.equal(result.code, 1);
-  assert.equal(result.stderr.split('\n').length, 2, result.stderr);
-  assert.match(result.stderr, new RegExp(`port ${server.port} .* is already in use`));
 });
 
 test('Ctrl-C stops the run, prints the summary so far and exits 130', async () => {

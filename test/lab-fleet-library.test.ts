@@ -5,16 +5,18 @@ import { fleetLibrary } from '../src/breakers/shared-circuit.ts';
 import { consecutiveModel } from '../src/scenario/consecutive-model.ts';
 import { runScenario } from '../src/scenario/run-scenario.ts';
 import { SEED_SCENARIO } from '../src/scenario/scenario.ts';
-import { redisUrl, uniqueNamespace } from './helpers/redis.ts';
+import { redisUrl } from './helpers/redis.ts';
+import { cleanedNamespace } from './helpers/redis-namespace.ts';
 import { SPEED } from './helpers/timing.ts';
 
 test('the Redis-shared fleet circuit runs in the lab beside cockatiel and follows the seed scenario', async (t) => {
   // The fleet falls back to a local cockatiel breaker without Redis, which would pass this test
   // too: any line it logs (unreachable, back) fails it.
   const logged: string[] = [];
+  const url = await redisUrl(t);
   const fleet = fleetLibrary({
-    redisUrl: await redisUrl(t),
-    namespace: uniqueNamespace('lab'),
+    redisUrl: url,
+    namespace: cleanedNamespace(t, url, 'lab'),
     log: (line) => logged.push(line),
   });
   const trace = await runScenario({

@@ -12,6 +12,7 @@ import { writeTimelineReport } from '../report/timeline/page.ts';
 import { checkReportPath, reportPathFrom } from '../report/timeline/report-path.ts';
 import { ROLLING_WINDOW_SECONDS, runScenario } from '../scenario/run-scenario.ts';
 import { formatSchedule } from '../scenario/scenario.ts';
+import { ServerSwitch } from '../server/server-switch.ts';
 import { LAB_COMMAND, parseLabOptions } from './lab-options.ts';
 import { isMain, runMain } from './main-guard.ts';
 import { fromOption } from './option-context.ts';
@@ -27,6 +28,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   // Checked before the run, not after it: a bad path must not cost the run.
   const report = options.report === undefined ? undefined : reportPathFrom(options.report);
   if (report !== undefined) fromOption('--report', () => checkReportPath(report));
+  // The port too: a taken one is the only line printed, not an error after the table's header.
+  await using server = await ServerSwitch.create({ port: options.port });
   const paint = statePainter(process.stdout);
   const names = libraries.map((library) => library.name);
   const interrupt = new AbortController();
@@ -57,7 +60,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const trace = await runScenario({
       scenario,
       libraries,
-      port: options.port,
+      server,
       signal: interrupt.signal,
       onEvent: (event) => {
         if (options.output === 'table' && event.type === 'call')

@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { BreakerLibrary } from '../breakers/breaker.ts';
-import { LIBRARIES } from '../libraries/registry.ts';
 import { fleetLibrary } from '../breakers/shared-circuit.ts';
 import { isModeError, parseMode, formatMode } from '../server/server-mode.ts';
 import { ServerSwitch } from '../server/server-switch.ts';
 import { Caller } from './caller.ts';
+import { DASHBOARD_LIBRARIES } from './dashboard-libraries.ts';
 import type { DashboardEvent, ServerLabel } from './dashboard-event.ts';
 import { BadRequestError, startDashboardServer } from './dashboard-server.ts';
 import { dashboardPage } from './dashboard-page.ts';
 import { EventStream } from './event-stream.ts';
+import { forgetNamespace } from '../fleet-demo/namespace-keys.ts';
 import {
   changeSettings,
   DEFAULT_SETTINGS,
@@ -17,13 +18,21 @@ import {
 } from './settings.ts';
 
 export interface DashboardOptions {
-  /** The libraries to call, one caller each, in display order. Default opossum, cockatiel, mollitia. */
+  /**
+   * The libraries to call, one caller each, in display order. Default DASHBOARD_LIBRARIES: opossum
+   * (on the settings' window), cockatiel, mollitia.
+   */
   libraries?: readonly BreakerLibrary[];
   /**
    * Also call through the circuit shared in Redis at this URL (the `fleet` library), one fresh
    * circuit per settings. Default: no fleet caller. Its lines about Redis going away go to the page.
    */
   redisUrl?: string;
+  /**
+   * The shared circuit's Redis namespace, the run's own: its keys are deleted when the dashboard
+   * stops. Default a fresh `dashboard-<8 hex digits>`.
+   */
+  namespace?: string;
   /** Where the fleet's lines also go. Default `console.error`. */
   log?: (line: string) => void;
   /** The page's port; 0 picks a free one. Default 0. */
@@ -41,7 +50,10 @@ export interface Dashboard extends AsyncDisposable {
   readonly serverUrl: string;
   /** Every event so far goes to pages; this hook sees them too (for a log, or a test). */
   onEvent(listener: (event: DashboardEvent) => void): void;
-  /** Stops the callers, the mock server and the page's streams and port. Idempotent. */
+  /**
+   * Stops the callers, the mock server and the page's streams and port, and deletes the shared
+   * circuit's keys from Redis. Idempotent.
+   */
   stop(): Promise<void>;
 }
 
@@ -63,12 +75,14 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   const listeners: ((event: DashboardEvent) => void)[] = [];
   const abort = new AbortController();
   const log = options.log ?? ((line: string) => console.error(line));
-  const libraries = [...(options.libraries ?? Object.values(LIBRARIES))];
-  if (options.redisUrl !== undefined) {
+  const libraries = [...(options.libraries ?? DASHBOARD_LIBRARIES)];
+  const { redisUrl } = options;
+  const namespace = options.namespace ?? `dashboard-${randomUUID().slice(0, 8)}`;
+  if (redisUrl !== undefined) {
     libraries.push(
       fleetLibrary({
-        redisUrl: options.redisUrl,
-        namespace: `dashboard-${randomUUID().slice(0, 8)}`,
+        redisUrl,
+        namespace,
         log: (text) => {
           log(text);
           emit({ type: 'note', at: now(), library: 'fleet', text });
@@ -169,6 +183,8 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       await serverQueue;
       await server.turnOff();
       await Promise.all(loops);
+      // Every caller has disposed its breaker: nothing writes to the namespace any more.
+      if (redisUrl !== undefined) await forgetNamespace(redisUrl, namespace);
       await web.stop();
     })());
   return {

@@ -8,7 +8,10 @@ export interface DashboardSettings {
   delayMs: number;
   /** A call with no answer after this long fails. Default 2000 ms, the seed's. */
   requestTimeoutMs: number;
-  /** opossum's rolling window (`rollingCountTimeout`). Default 10 000 ms, opossum's own. */
+  /**
+   * opossum's rolling window (`rollingCountTimeout`; the dashboard's opossum takes it, see
+   * dashboard-libraries.ts). Default 10 000 ms, opossum's own.
+   */
   rollingWindowMs: number;
 }
 

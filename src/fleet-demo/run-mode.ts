@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
 import { ServerSwitch } from '../server/server-switch.ts';
 import type { SharedCircuitEvent } from 'shared-circuit';
-import { deleteNamespace } from './namespace-keys.ts';
+import { forgetNamespace } from './namespace-keys.ts';
 import { allClosedSince, stopWorkers, WorkerProcess } from './worker-process.ts';
 import {
   epochNow,
@@ -96,7 +95,7 @@ export async function runMode(mode: FleetMode, options: FleetRunOptions): Promis
     };
   } finally {
     await Promise.all(workers.map((worker) => worker.exit(5000)));
-    if (mode === 'shared') await forget(options.redisUrl, namespace);
+    if (mode === 'shared') await forgetNamespace(options.redisUrl, namespace);
   }
 }
 
@@ -122,19 +121,3 @@ export function workerConfig(
 }
 
 /** Deletes the demo circuit's keys: each run uses a fresh namespace, and Redis need not keep it. */
-async function forget(redisUrl: string, namespace: string): Promise<void> {
-  const redis = new Redis(redisUrl, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  redis.on('error', () => {});
-  try {
-    await redis.connect();
-    await deleteNamespace(redis, namespace);
-  } catch {
-    // Redis went away during the run: nothing to clean up that it kept.
-  } finally {
-    redis.disconnect();
-  }
-}

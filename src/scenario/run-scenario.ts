@@ -40,6 +40,11 @@ export interface RunOptions {
   host?: string;
   /** Default 0 (a free port). */
   port?: number;
+  /**
+   * The mock server to switch, made beforehand (the lab makes it before printing anything, so a
+   * taken port is its only output). Default: one made on `host` and `port`. Left off at the end.
+   */
+  server?: ServerSwitch;
   onEvent?: (event: RunEvent) => void;
   /**
    * Aborting stops the run: the requests in flight are aborted (recorded as `interrupted`), no
@@ -71,10 +76,12 @@ export async function runScenario(options: RunOptions): Promise<Trace> {
   const now = () => performance.now();
   const time = new ScenarioTime(scenario.speed);
   const realMs = (seconds: number) => time.realMs(seconds);
-  const server = await ServerSwitch.create({
-    ...(options.host !== undefined ? { host: options.host } : {}),
-    ...(options.port !== undefined ? { port: options.port } : {}),
-  });
+  const server =
+    options.server ??
+    (await ServerSwitch.create({
+      ...(options.host !== undefined ? { host: options.host } : {}),
+      ...(options.port !== undefined ? { port: options.port } : {}),
+    }));
   const resetTimeoutMs = realMs(scenario.resetTimeout);
   const isFailure = failureFilter(scenario.ignoreStatuses);
   const lanes: Lane[] = [];

@@ -31,11 +31,7 @@ export function loadScenarioFile(path: string): ScenarioFile {
   try {
     data = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    const why =
-      (error as NodeJS.ErrnoException).code === 'ENOENT'
-        ? 'no such file'
-        : (error as Error).message;
-    throw new ScenarioError(`${path}: ${why}`);
+    throw new ScenarioError(`${path}: ${unreadable(error)}`);
   }
   const bad = (what: string) => new ScenarioError(`${path}: ${what}`);
   if (!data || typeof data !== 'object' || Array.isArray(data)) throw bad('expected a JSON object');
@@ -91,4 +87,19 @@ export function loadScenarioFile(path: string): ScenarioFile {
       ignoreStatuses: ignore as number[],
     },
   };
+}
+
+/** Why a scenario file could not be read or parsed, in words rather than a system error code. */
+function unreadable(error: unknown): string {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return 'no such file';
+    case 'EISDIR':
+      return 'is a folder, not a scenario file (such as scenarios/hang.json)';
+    case 'EACCES':
+      return 'cannot be read (permission denied)';
+    default:
+      return (error as Error).message; // JSON.parse's SyntaxError names the position
+  }
 }

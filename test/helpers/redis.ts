@@ -43,7 +43,11 @@ export function cleanUp(t: TestContext, teardown: () => unknown): void {
   stack.push(teardown);
 }
 
-/** A namespace no other test (or earlier run against the same Redis) uses. */
+/**
+ * A namespace no other test (or earlier run against the same Redis) uses. Its keys stay: for a
+ * Redis the test starts itself, which takes them with it. On the shared one (`redisUrl`), use
+ * `cleanedNamespace` (redis-namespace.ts), which deletes them when the test ends.
+ */
 export function uniqueNamespace(test: string): string {
   return `test-${test}-${randomUUID().slice(0, 8)}`;
 }

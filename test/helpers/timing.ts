@@ -80,6 +80,12 @@ export const TIMER_EARLY_MS = 2;
  */
 export const OPOSSUM_WINDOW_SLACK_CALLS = 2;
 
+/**
+ * opossum drops a bucket of its rolling window on a timer, a tenth of the window apart: waited this
+ * long past the window, every bucket of calls made before the wait has gone on a busy machine too.
+ */
+export const OPOSSUM_WINDOW_ROLLED_MS = 250;
+
 /** Dashboard browser test: how long the page may take to show a change on a busy CI machine. */
 export const PAGE_DEADLINE_MS = 10_000;
 
