@@ -13,7 +13,8 @@ import {
 const SEED_LINE =
   /^get_greeting circuit state: (closed|open|half-open)\. Time till open: (-?\d+(?:\.\d+)?)$/;
 
-for (const library of ['opossum', 'cockatiel', 'mollitia']) {
+// shared-circuit uses REDIS_URL when it answers, else its in-process breaker: the same sequence.
+for (const library of ['opossum', 'cockatiel', 'mollitia', 'shared-circuit']) {
   test(`${library} example prints the seed's sequence at ${SPEED}x and exits by itself`, async () => {
     const result = await runScript(`examples/${library}.ts`, [
       '--speed',
