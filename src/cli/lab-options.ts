@@ -62,7 +62,8 @@ fleet is the circuit shared in Redis at $REDIS_URL (default redis://127.0.0.1:63
       value: '<phases>',
       help: `the server's phases, <server>:<calls> separated by commas
 (default ${formatSchedule(SEED_SCENARIO.schedule)}); server is on, off, slow=<ms>,
-hang, error=<status>, flaky=<rate> or reset, e.g. on:3,off:5,on:4`,
+hang, error=<status>, flaky=<rate>, fail-every=<n> or reset, e.g. on:3,off:5,on:4;
+fail-every=2 fails each library's 2nd, 4th, ... request of the phase`,
     },
     concurrency: {
       value: '<n>',

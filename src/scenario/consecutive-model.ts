@@ -89,5 +89,7 @@ function answersInTime(
       return mode.ms / 1000 < requestTimeout;
     case 'flaky':
       return mode.rate === 0 ? true : mode.rate === 1 ? false : undefined;
+    case 'fail-every':
+      return mode.n === 1 ? false : undefined;
   }
 }

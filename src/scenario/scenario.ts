@@ -9,10 +9,18 @@ import {
 
 /**
  * What the server does during a phase: `off` closes its port, `on` answers `Hello world!`, and the
- * fault modes misbehave: `slow=800`, `hang`, `error=503`, `flaky=0.3`, `reset`.
+ * fault modes misbehave: `slow=800`, `hang`, `error=503`, `flaky=0.3`, `fail-every=2`, `reset`.
+ * `fail-every` counts each library's requests from the start of its phase.
  */
 export type ServerSetting =
-  'on' | 'off' | 'hang' | 'reset' | `slow=${number}` | `error=${number}` | `flaky=${number}`;
+  | 'on'
+  | 'off'
+  | 'hang'
+  | 'reset'
+  | `slow=${number}`
+  | `error=${number}`
+  | `flaky=${number}`
+  | `fail-every=${number}`;
 
 /** The running server's mode for a setting; `undefined` for `off` (the port is closed). */
 export function serverModeOf(setting: ServerSetting): ServerMode | undefined {
