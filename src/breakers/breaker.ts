@@ -43,11 +43,6 @@ export interface HalfOpenSampling {
   failureShare: number;
 }
 
-/** The half-open sampling the settings ask for, the default (one call, no failure) filled in. */
-export function halfOpenOf(settings: Pick<BreakerSettings, 'halfOpen'>): HalfOpenSampling {
-  return settings.halfOpen ?? { calls: 1, failureShare: 0 };
-}
-
 export interface Breaker {
   /**
    * Runs `action` through the circuit. Rejects with `CircuitOpenError` when the library refused to

@@ -1,4 +1,5 @@
-import { halfOpenOf, type BreakerSettings } from './breaker.ts';
+import type { BreakerSettings } from './breaker.ts';
+import { allowedFailures, halfOpenOf } from './half-open.ts';
 
 /**
  * Why a library departs from the reference (the seed's `circuitbreaker`: open after N consecutive
@@ -28,10 +29,10 @@ function halfOpenDeparture(
   name: string,
   settings: Pick<BreakerSettings, 'halfOpen'>,
 ): string | undefined {
-  const { calls, failureShare } = halfOpenOf(settings);
+  const sampling = halfOpenOf(settings);
+  const { calls } = sampling;
   if (calls === 1) return undefined; // the one trial every library makes (a share of 1 is 0 failures)
-  // cockatiel's rule: the failure that makes failures > calls x share re-opens the circuit.
-  const reopensAt = Math.floor(calls * failureShare) + 1;
+  const reopensAt = allowedFailures(sampling) + 1;
   switch (name) {
     case 'opossum':
       // opossum has no such option: its PENDING_CLOSE flag lets one call through.

@@ -7,13 +7,8 @@ import {
   SlidingCountBreaker,
   type SlidingWindowBreakerOptions,
 } from 'mollitia';
-import {
-  circuitOpen,
-  halfOpenOf,
-  type Breaker,
-  type BreakerSettings,
-  type CircuitState,
-} from './breaker.ts';
+import { circuitOpen, type Breaker, type BreakerSettings, type CircuitState } from './breaker.ts';
+import { halfOpenOf } from './half-open.ts';
 import { installedLibrary } from './package-version.ts';
 import { StateListeners } from './state-listeners.ts';
 
