@@ -19,3 +19,12 @@ export function describeHalfOpen(sampling: HalfOpenSampling): string {
   if (sampling.failureShare === 0) return `${trials}, none may fail`;
   return `${trials}, ${allowedFailures(sampling)} may fail (share ${sampling.failureShare})`;
 }
+
+/** What a failure share must be, for the messages that refuse one. */
+export const FAILURE_SHARE_FORM =
+  'a number from 0 to below 1 (0.25: a quarter of the trials may fail)';
+
+/** A share cockatiel accepts as `halfOpenSampling.threshold`: finite, >= 0 and < 1. */
+export function isFailureShare(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value < 1;
+}

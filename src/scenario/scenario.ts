@@ -1,3 +1,4 @@
+import type { HalfOpenSampling } from '../breakers/breaker.ts';
 import { InputError } from '../input-error.ts';
 import {
   formatMode,
@@ -58,6 +59,11 @@ export interface Scenario {
   concurrency: number;
   /** HTTP statuses that must not count as failures (given to each library's error filter). */
   ignoreStatuses: number[];
+  /**
+   * The trial calls a half-open circuit lets through and the share of them that may fail (each
+   * library's mapping in src/breakers/). Default: one trial, no failure allowed.
+   */
+  halfOpen?: HalfOpenSampling;
 }
 
 /** The seed's scenario: server off for 10 calls, then on for 10; 3 failures; 6 s open; 1 s apart. */
