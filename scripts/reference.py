@@ -180,6 +180,8 @@ def scenario_fixtures():
             continue  # the same schedule and settings as the seed's own fixture
         if data.get("concurrency", 1) != 1:
             continue  # the package is called by one caller at a time
+        if data.get("halfOpen", {}).get("calls", 1) != 1:
+            continue  # the package lets one trial call through
         parameters = {
             "failures": data.get("failures", 3),
             "resetTimeout": data.get("resetTimeout", 6),

@@ -146,6 +146,6 @@ test('npm run matrix rejects an unknown scenario id with one line and exit code 
   assert.equal(result.code, 2);
   assert.equal(
     result.stderr,
-    'error: --only: no scenario "nope" in scenarios; valid: concurrent-trial, flapping, hang, http-503, ignored-404, long-outage, seed, slow\n',
+    'error: --only: no scenario "nope" in scenarios; valid: concurrent-trial, flapping, half-open-sampling, hang, http-503, ignored-404, long-outage, seed, slow\n',
   );
 });

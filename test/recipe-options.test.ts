@@ -3,7 +3,15 @@ import { readdir, readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { ROOT, runScript } from './helpers/run-command.ts';
 
-const RECIPES = ['fallback', 'retry', 'per-host', 'failure-rate', 'restart-state'];
+const RECIPES = [
+  'fallback',
+  'retry',
+  'per-host',
+  'failure-rate',
+  'restart-state',
+  'half-open-sampling',
+  'shared-circuit-in-wrap',
+];
 
 test('every recipe refuses an option with one line and exit code 2, before starting anything', async () => {
   for (const recipe of RECIPES) {

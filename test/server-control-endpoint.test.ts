@@ -31,7 +31,7 @@ test('a malformed mode is answered 400 with a message, and the mode stays', asyn
   assert.equal(response.status, 400);
   assert.equal(
     await response.text(),
-    '"slow=fast" is not a server mode; expected one of up, slow=<ms>, hang, error=<status 400-599>, flaky=<rate 0-1>, reset\n',
+    '"slow=fast" is not a server mode; expected one of up, slow=<ms>, hang, error=<status 400-599>, flaky=<rate 0-1>, fail-every=<n>, reset\n',
   );
   assert.equal(server.mode.kind, 'hang');
 });
@@ -104,6 +104,6 @@ test('npm run server rejects a malformed mode with one line and exit code 2', as
   assert.equal(result.code, 2);
   assert.equal(
     result.stderr,
-    'error: --mode: "flaky=2" is not a server mode; expected one of up, slow=<ms>, hang, error=<status 400-599>, flaky=<rate 0-1>, reset\n',
+    'error: --mode: "flaky=2" is not a server mode; expected one of up, slow=<ms>, hang, error=<status 400-599>, flaky=<rate 0-1>, fail-every=<n>, reset\n',
   );
 });

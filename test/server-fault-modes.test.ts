@@ -117,6 +117,25 @@ test('flaky gives every client the same sequence, and a restart does not start i
   );
 });
 
+test('fail-every=<n> fails every n-th request of each client with 503, and a new mode counts afresh', async (t) => {
+  const server = await startTestServer(t, { mode: parseMode('fail-every=3') });
+  const statusesOf = async (client: string, n: number) => {
+    const statuses: number[] = [];
+    for (let i = 0; i < n; i += 1) {
+      const response = await fetch(server.url, { headers: { [CLIENT_HEADER]: client } });
+      await response.text();
+      statuses.push(response.status);
+    }
+    return statuses;
+  };
+  assert.deepEqual(await statusesOf('a', 4), [200, 200, 503, 200]);
+  assert.deepEqual(await statusesOf('b', 3), [200, 200, 503], 'client b has a count of its own');
+  assert.deepEqual(await statusesOf('a', 2), [200, 503], "a's count went on: its 5th and 6th");
+  server.mode = parseMode('fail-every=2');
+  assert.deepEqual(await statusesOf('a', 4), [200, 503, 200, 503], 'counted from the new mode');
+  assert.deepEqual(server.requests.byMode, { 'fail-every=3': 9, 'fail-every=2': 4 });
+});
+
 test('reset accepts the connection and destroys the socket', async (t) => {
   const server = await startTestServer(t, { mode: { kind: 'reset' } });
   assert.deepEqual(await failureOf(fetchGreeting(server.url, { timeoutMs: 1000 })), {
@@ -177,13 +196,16 @@ test('parseMode rejects what is not a mode, naming the valid ones', () => {
     'error=200',
     'error=abc',
     'flaky=1.5',
+    'fail-every=0',
+    'fail-every=1.5',
+    'fail-every',
     'hang=3',
     'up=1',
     '',
   ]) {
     assert.throws(
       () => parseMode(bad),
-      /is not a server mode; expected one of up, slow=<ms>, hang, error=<status 400-599>, flaky=<rate 0-1>, reset/,
+      /is not a server mode; expected one of up, slow=<ms>, hang, error=<status 400-599>, flaky=<rate 0-1>, fail-every=<n>, reset/,
       bad,
     );
   }

@@ -23,6 +23,24 @@ export interface BreakerSettings {
    * opossum's own default; the lab scales it with `--speed`.
    */
   rollingWindowMs?: number;
+  /**
+   * How the half-open state decides: let `calls` trial calls through, and re-open as soon as more
+   * than `failureShare` of them failed; close once all came back with no more failures than that.
+   * Default: one trial call, no failure allowed (`{ calls: 1, failureShare: 0 }`). cockatiel 4's
+   * `halfOpenSampling`; opossum lets one trial through whatever this says (see departure.ts).
+   */
+  halfOpen?: HalfOpenSampling;
+}
+
+/** The trial calls of a half-open circuit and the share of them that may fail. */
+export interface HalfOpenSampling {
+  /** Trial calls let through while half-open, a whole number >= 1. */
+  calls: number;
+  /**
+   * The share of those trials that may fail, from 0 to below 1: up to `floor(calls x failureShare)`
+   * failures keep the circuit half-open, one more re-opens it.
+   */
+  failureShare: number;
 }
 
 export interface Breaker {

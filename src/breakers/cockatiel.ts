@@ -15,12 +15,18 @@ import { installedLibrary } from './package-version.ts';
  * cockatiel's ConsecutiveBreaker is exactly "open after N consecutive failures". Its half-open
  * state is lazy: the circuit stays open until the first call after `halfOpenAfter`, and that
  * call is the trial. Other calls arriving during the trial wait for it rather than fail fast.
+ * `halfOpen` is cockatiel 4's own `halfOpenSampling`, word for word: `calls` trials, and a
+ * `threshold` share of them that may fail (it re-opens on the failure that passes it).
  */
 export function cockatielPolicy(settings: BreakerSettings): CircuitBreakerPolicy {
   const isFailure = settings.isFailure;
+  const halfOpen = settings.halfOpen;
   return circuitBreaker(isFailure ? handleWhen((error) => isFailure(error)) : handleAll, {
     halfOpenAfter: settings.resetTimeoutMs,
     breaker: new ConsecutiveBreaker(settings.failures),
+    ...(halfOpen
+      ? { halfOpenSampling: { calls: halfOpen.calls, threshold: halfOpen.failureShare } }
+      : {}),
   });
 }
 

@@ -8,6 +8,7 @@ import {
   type SlidingWindowBreakerOptions,
 } from 'mollitia';
 import { circuitOpen, type Breaker, type BreakerSettings, type CircuitState } from './breaker.ts';
+import { halfOpenOf } from './half-open.ts';
 import { installedLibrary } from './package-version.ts';
 import { StateListeners } from './state-listeners.ts';
 
@@ -17,6 +18,11 @@ import { StateListeners } from './state-listeners.ts';
  * failures"; mollitia also empties the window on every transition. What differs in general:
  * a threshold of 100 disables the check (mollitia compares `threshold < 100 && rate >= threshold`),
  * so 99 is the "all failed" setting, and the default of 2 half-open calls is lowered to 1.
+ * Half-open, mollitia lets `permittedNumberOfCallsInHalfOpenState` trials through (set from
+ * `halfOpen.calls`), rejects the calls beyond them, and once all are back judges them by the same
+ * `failureRateThreshold`: it has no share of its own, so with 99 it re-opens only when 99% of the
+ * trials failed (every one, below 100 trials), whatever `halfOpen.failureShare` asks (departure.ts
+ * says so where that differs).
  */
 export function mollitiaBreakerOptions(settings: BreakerSettings): SlidingWindowBreakerOptions {
   const isFailure = settings.isFailure;
@@ -25,7 +31,7 @@ export function mollitiaBreakerOptions(settings: BreakerSettings): SlidingWindow
     minimumNumberOfCalls: settings.failures,
     failureRateThreshold: 99,
     openStateDelay: settings.resetTimeoutMs,
-    permittedNumberOfCallsInHalfOpenState: 1,
+    permittedNumberOfCallsInHalfOpenState: halfOpenOf(settings).calls,
     // mollitia's callback answers "should this error be reported as a failure?".
     ...(isFailure ? { onError: (error: unknown) => isFailure(error) } : {}),
   };

@@ -19,6 +19,11 @@ export function fleetLibrary(options: FleetLibraryOptions = {}): BreakerLibrary 
     failures: settings.failures,
     resetTimeoutMs: settings.resetTimeoutMs,
     ...(settings.isFailure === undefined ? {} : { isFailure: settings.isFailure }),
+    // Several trials before closing: that many at once in the fleet, each success needed (a
+    // failed trial re-opens it: no failure share, see departure.ts).
+    ...(settings.halfOpen === undefined
+      ? {}
+      : { halfOpenTrials: settings.halfOpen.calls, successThreshold: settings.halfOpen.calls }),
     name: options.name ?? `lab-${randomUUID().slice(0, 8)}`,
   });
   checkOptions(circuitOptions({ failures: 1, resetTimeoutMs: 1 }));

@@ -1,3 +1,5 @@
+import type { HalfOpenSampling } from '../breakers/breaker.ts';
+import { halfOpenOf } from '../breakers/half-open.ts';
 import { LIBRARY_NAMES, DEFAULT_LIBRARIES, type LibraryName } from '../libraries/registry.ts';
 import { isErrorStatus } from '../http/protocol.ts';
 import {
@@ -15,7 +17,7 @@ import {
   SPEED_RANGE,
 } from '../scenario/scenario-bounds.ts';
 import { commandLine } from './command-line.ts';
-import { parsePort, parsePositive, parseWhole } from './numbers.ts';
+import { parsePort, parsePositive, parseShare, parseWhole } from './numbers.ts';
 import { fromOption } from './option-context.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -53,6 +55,17 @@ fleet is the circuit shared in Redis at $REDIS_URL (default redis://127.0.0.1:63
       value: '<s>',
       help: `seconds the circuit stays open before one trial call (default ${SEED_SCENARIO.resetTimeout})`,
     },
+    'half-open-calls': {
+      value: '<n>',
+      help: `trial calls a half-open circuit lets through before it closes, 1 to ${MAX_COUNT}
+(default 1); opossum makes one whatever this says, mollitia judges them by its own
+threshold: the departure lines say where a library differs`,
+    },
+    'half-open-failure-share': {
+      value: '<r>',
+      help: `share of those trials that may fail, from 0 to below 1 (default 0): of n trials,
+floor(n x r) may fail and one more re-opens the circuit, e.g. 0.25`,
+    },
     delay: { value: '<s>', help: `seconds between calls (default ${SEED_SCENARIO.delay})` },
     'request-timeout': {
       value: '<s>',
@@ -62,7 +75,8 @@ fleet is the circuit shared in Redis at $REDIS_URL (default redis://127.0.0.1:63
       value: '<phases>',
       help: `the server's phases, <server>:<calls> separated by commas
 (default ${formatSchedule(SEED_SCENARIO.schedule)}); server is on, off, slow=<ms>,
-hang, error=<status>, flaky=<rate> or reset, e.g. on:3,off:5,on:4`,
+hang, error=<status>, flaky=<rate>, fail-every=<n> or reset, e.g. on:3,off:5,on:4;
+fail-every=2 fails each library's 2nd, 4th, ... request of the phase`,
     },
     concurrency: {
       value: '<n>',
@@ -109,6 +123,7 @@ export function parseLabOptions(argv: readonly string[]): LabOptions {
   const file =
     path === undefined ? undefined : fromOption(`--scenario`, () => loadScenarioFile(path), ' ');
   const base: Scenario = file ? { ...file.scenario, speed: 1 } : SEED_SCENARIO;
+  const halfOpen = halfOpenFrom(values, base.halfOpen);
   const scenario: Scenario = {
     failures: option(values.failures, (raw) => parseWhole('--failures', raw), base.failures),
     resetTimeout: option(
@@ -134,6 +149,7 @@ export function parseLabOptions(argv: readonly string[]): LabOptions {
       base.concurrency,
     ),
     ignoreStatuses: option(values['ignore-status'], parseStatuses, base.ignoreStatuses),
+    ...(halfOpen ? { halfOpen } : {}),
   };
   checkBounds(scenario, values, path);
   return {
@@ -155,6 +171,7 @@ const FIELD_FLAGS = {
   schedule: 'schedule',
   speed: 'speed',
   concurrency: 'concurrency',
+  halfOpen: 'half-open-calls',
 } as const;
 
 /** Bounds that span fields (a duration after --speed); names the flag, or the file it came from. */
@@ -172,6 +189,24 @@ function checkBounds(
       values[flag] === undefined && file !== undefined ? `--scenario ${file}` : `--${flag}`;
     throw new UsageError(`${where}: ${error.message}`);
   }
+}
+
+/**
+ * The half-open sampling asked for: each flag over the scenario file's value, a flag alone
+ * completed by the file's other value or the default (one trial, none may fail).
+ */
+function halfOpenFrom(
+  values: { 'half-open-calls'?: string; 'half-open-failure-share'?: string },
+  base: HalfOpenSampling | undefined,
+): HalfOpenSampling | undefined {
+  const calls = values['half-open-calls'];
+  const share = values['half-open-failure-share'];
+  if (calls === undefined && share === undefined) return base;
+  const { calls: baseCalls, failureShare: baseShare } = base ?? halfOpenOf({});
+  return {
+    calls: calls === undefined ? baseCalls : parseWhole('--half-open-calls', calls),
+    failureShare: share === undefined ? baseShare : parseShare('--half-open-failure-share', share),
+  };
 }
 
 function parseLibraries(raw: string): LibraryName[] {

@@ -1,9 +1,11 @@
+import { describeHalfOpen } from '../breakers/half-open.ts';
 import { libraryNamed } from '../libraries/registry.ts';
 import { statePainter } from '../report/terminal/color.ts';
 import { formatJsonTrace } from '../report/json-trace.ts';
 import { formatSeedRuns } from '../report/seed/seed-runs.ts';
 import {
   departureLines,
+  serverColumnWidth,
   summaryTable,
   tableHeader,
   tableRow,
@@ -32,6 +34,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   await using server = await ServerSwitch.create({ port: options.port });
   const paint = statePainter(process.stdout);
   const names = libraries.map((library) => library.name);
+  const serverWidth = serverColumnWidth(scenario.schedule);
   const interrupt = new AbortController();
   // `on`, not `once`: Ctrl-C reaches the lab twice, from the terminal and relayed by npm, and a
   // second SIGINT with no listener left would kill it before the summary is out.
@@ -43,6 +46,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       `Scenario: ${formatSchedule(scenario.schedule)}; open after ${scenario.failures} consecutive failures, ` +
         `${scenario.resetTimeout} s open, ${scenario.delay} s between calls, ` +
         `${scenario.requestTimeout} s request timeout, speed ${scenario.speed}x` +
+        (scenario.halfOpen ? `, ${describeHalfOpen(scenario.halfOpen)}` : '') +
         (scenario.concurrency > 1 ? `, ${scenario.concurrency} callers per call` : ''),
     );
     // Where a library's own rule differs from "N consecutive failures", say so beside the scenario's.
@@ -54,7 +58,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     for (const library of libraries) {
       if (library.rule) console.log(`  ${library.name}: ${library.rule(settings)}`);
     }
-    console.log(tableHeader(names, scenario.concurrency));
+    console.log(tableHeader(names, scenario.concurrency, serverWidth));
   }
   try {
     const trace = await runScenario({
@@ -64,7 +68,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       signal: interrupt.signal,
       onEvent: (event) => {
         if (options.output === 'table' && event.type === 'call')
-          console.log(tableRow(event, names, paint, scenario.concurrency));
+          console.log(tableRow(event, names, paint, scenario.concurrency, serverWidth));
       },
     });
     if (options.output === 'json') console.log(formatJsonTrace(trace));

@@ -1,3 +1,4 @@
+import { FAILURE_SHARE_FORM, isFailureShare } from '../breakers/half-open.ts';
 import { UsageError } from './usage-error.ts';
 
 /** A finite number > 0, e.g. `--speed 10` or `--delay 0.5`. */
@@ -41,6 +42,15 @@ export function parseWholeUpTo(option: string, raw: string, max: number): number
   const value = raw.trim() === '' ? Number.NaN : Number(raw);
   if (!Number.isInteger(value) || value < 1 || value > max) {
     throw new UsageError(`${option} must be a whole number from 1 to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+/** A share of half-open trials that may fail, from 0 to below 1, e.g. `--half-open-failure-share 0.25`. */
+export function parseShare(option: string, raw: string): number {
+  const value = raw.trim() === '' ? Number.NaN : Number(raw);
+  if (!isFailureShare(value)) {
+    throw new UsageError(`${option} must be ${FAILURE_SHARE_FORM}, got "${raw}"`);
   }
   return value;
 }

@@ -1,5 +1,6 @@
 import { boundaryTie } from '../scenario/boundary-tie.ts';
 import { consecutiveModel } from '../scenario/consecutive-model.ts';
+import { serverModeOf } from '../scenario/scenario.ts';
 import type { CallRecord, Trace } from '../scenario/trace.ts';
 import { median } from '../statistics/percentile.ts';
 import { cellSeconds, runFacts, type RunFacts } from './facts.ts';
@@ -68,6 +69,24 @@ const MAKERS: Record<string, CellMaker> = {
         };
   },
   'concurrent-trial': concurrentTrialCell,
+  'half-open-sampling': (facts, trace) => {
+    const trials = facts.calls.filter((record) => record.trial);
+    const failed = trials.filter((record) => record.outcome === 'failure');
+    const reopening = trials.filter((record) => record.state === 'open');
+    const halfBroken = facts.calls.filter(
+      (record) =>
+        serverModeOf(record.server)?.kind === 'fail-every' && record.outcome !== 'rejected',
+    );
+    const closes = closingCalls(facts.calls);
+    return withModel(
+      facts,
+      trace,
+      `${trials.length} trials, ${failed.length} failed, ${reopening.length || 'none'} re-opened it; ` +
+        `${halfBroken.length} calls reached the half-broken server; ` +
+        (closes.length > 0 ? `closed at call ${closes.join(', ')}` : 'never closed'),
+      { opossum: 'opossumOneTrial', mollitia: 'mollitiaTrialRate' },
+    );
+  },
   'long-outage': (facts, trace) =>
     withModel(
       facts,
@@ -98,8 +117,16 @@ function defaultText(facts: RunFacts): string {
   return parts.join('; ');
 }
 
-/** Compares the run with the consecutive-failure model and turns a difference into a surprise. */
-function withModel(facts: RunFacts, trace: Trace, text: string): Cell {
+/**
+ * Compares the run with the consecutive-failure model and turns a difference into a surprise,
+ * explained by `mechanisms` (by library; opossum's rolling window where none is given).
+ */
+function withModel(
+  facts: RunFacts,
+  trace: Trace,
+  text: string,
+  mechanisms: Partial<Record<string, Mechanism>> = { opossum: 'opossumWindow' },
+): Cell {
   const model = consecutiveModel(trace.scenario, facts.calls, boundaryTie(trace, facts.calls));
   if (!model) return { text };
   const differs = facts.calls.filter((record, index) => {
@@ -109,6 +136,7 @@ function withModel(facts: RunFacts, trace: Trace, text: string): Cell {
   const first = differs[0];
   if (!first) return { text: `${text} (as the model)` };
   const expected = model[first.call - 1];
+  const mechanism = mechanisms[facts.library];
   const fact =
     `from call ${first.call}: ${first.outcome}, ${first.state} where the model gives ` +
     `${expected?.outcome ?? '-'}, ${expected?.state ?? '-'} (${differs.length} of ${facts.calls.length} calls differ)`;
@@ -117,7 +145,7 @@ function withModel(facts: RunFacts, trace: Trace, text: string): Cell {
     surprise: {
       fact,
       departs: true,
-      ...(facts.library === 'opossum' ? { mechanism: 'opossumWindow' as const } : {}),
+      ...(mechanism ? { mechanism } : {}),
     },
   };
 }

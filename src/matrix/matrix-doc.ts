@@ -25,6 +25,8 @@ interface Note {
   fact: string;
   why?: string;
   departs: boolean;
+  /** The library's known reason to depart, for the settings of the run the note is about. */
+  reason?: string;
 }
 
 /** `docs/behaviour-matrix.md`: a row per scenario question, a column per library, notes below. */
@@ -33,8 +35,9 @@ export function renderMatrixDoc(rows: readonly MatrixRow[], context: MatrixDocCo
   if (!first) return '# Behaviour matrix\n\nNo scenario was run.\n';
   const libraries = first.runs.map((run) => ({ name: run.library, version: run.version }));
   const notes: Note[] = [];
-  const mark = (heading: string, library: string, cell: Cell): string => {
+  const mark = (heading: string, library: string, cell: Cell, trace?: Trace): string => {
     if (!cell.surprise) return escapeCell(cell.text);
+    const reason = departureReason(library, trace?.scenario);
     const note: Note = {
       number: notes.length + 1,
       heading: `${heading}, ${library}`,
@@ -42,6 +45,7 @@ export function renderMatrixDoc(rows: readonly MatrixRow[], context: MatrixDocCo
       departs: cell.surprise.departs ?? false,
       fact: cell.surprise.fact,
       ...(cell.surprise.mechanism ? { why: MECHANISMS[cell.surprise.mechanism] } : {}),
+      ...(reason ? { reason } : {}),
     };
     notes.push(note);
     return `${escapeCell(cell.text)} [(${note.number})](#note-${note.number})`;
@@ -56,7 +60,8 @@ export function renderMatrixDoc(rows: readonly MatrixRow[], context: MatrixDocCo
       'Times are scenario seconds.',
     '',
     'Every library was configured for the same meaning: open after N consecutive failures, stay open T ' +
-      'seconds, let one trial call through (see `src/breakers/`). "(as the model)" means the run matched ' +
+      'seconds, let one trial call through, or the trials a scenario asks for (see `src/breakers/`). ' +
+      '"(as the model)" means the run matched ' +
       'that meaning call by call; a number in brackets points to a note on why a library did something else.' +
       (context.timelines ? ` The [timelines](${context.timelines}) show every run over time.` : ''),
     '',
@@ -66,7 +71,7 @@ export function renderMatrixDoc(rows: readonly MatrixRow[], context: MatrixDocCo
   for (const row of rows) {
     const cells = libraries.map((library) => {
       const cell = row.cells.get(library.name);
-      return cell ? mark(row.file.title, library.name, cell) : '-';
+      return cell ? mark(row.file.title, library.name, cell, row.trace) : '-';
     });
     lines.push(`| ${questionCell(row)} | ${cells.join(' | ')} |`);
   }
@@ -132,8 +137,9 @@ export function renderMatrixDoc(rows: readonly MatrixRow[], context: MatrixDocCo
 }
 
 /**
- * One line per library whose runs departed from the reference (the consecutive-failure model, which
- * reproduces the seed's circuitbreaker on every fixture), naming the notes that explain it.
+ * One line per library and reason whose runs departed from the reference (the consecutive-failure
+ * model, which reproduces the seed's circuitbreaker on every fixture, or samples the half-open state
+ * as a scenario asks), naming the notes that explain it.
  */
 function departureSummary(
   notes: readonly Note[],
@@ -142,11 +148,15 @@ function departureSummary(
   const lines: string[] = [];
   for (const library of libraries) {
     const departed = notes.filter((note) => note.library === library.name && note.departs);
-    if (departed.length === 0) continue;
-    const reason =
-      departureReason(library.name) ?? `${library.name} departs for a reason not known`;
-    const refs = departed.map((note) => `[(${note.number})](#note-${note.number})`).join(', ');
-    lines.push(`${reason}: see ${departed.length === 1 ? 'note' : 'notes'} ${refs}.`, '');
+    const reasons = new Map<string, Note[]>();
+    for (const note of departed) {
+      const reason = note.reason ?? `${library.name} departs for a reason not known`;
+      reasons.set(reason, [...(reasons.get(reason) ?? []), note]);
+    }
+    for (const [reason, group] of reasons) {
+      const refs = group.map((note) => `[(${note.number})](#note-${note.number})`).join(', ');
+      lines.push(`${reason}: see ${group.length === 1 ? 'note' : 'notes'} ${refs}.`, '');
+    }
   }
   return lines;
 }

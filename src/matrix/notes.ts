@@ -19,6 +19,15 @@ export const MECHANISMS = {
     'cockatiel decides "half-open" only when a call arrives after `halfOpenAfter` (it compares `Date.now()` ' +
     'with the time it opened), so it is never seen half-open between calls; opossum and mollitia move to ' +
     'half-open on a timer (`resetTimeout`, `openStateDelay`) and wait there for the next call.',
+  opossumOneTrial:
+    'opossum has no option for several half-open trials: past `resetTimeout` it lets one call through ' +
+    '(`PENDING_CLOSE` in `lib/circuit.js`), and that call alone closes the circuit or opens it again, so a ' +
+    'server that answers one request in two can close it on a lucky trial.',
+  mollitiaTrialRate:
+    "mollitia's `permittedNumberOfCallsInHalfOpenState` lets the asked number of trials through, but it judges " +
+    'them only once all are back, by the same `failureRateThreshold` as the closed state (99 in this adapter, ' +
+    'for "N consecutive failures"): it has no failure share of its own, so it re-opens only when every trial ' +
+    'failed (`checkCallRatesHalfOpen` in `SlidingWindowBreaker`).',
 } as const;
 
 export type Mechanism = keyof typeof MECHANISMS;

@@ -100,6 +100,7 @@ export async function runScenario(options: RunOptions): Promise<Trace> {
         resetTimeoutMs,
         rollingWindowMs: realMs(ROLLING_WINDOW_SECONDS),
         ...(isFailure ? { isFailure } : {}),
+        ...(scenario.halfOpen ? { halfOpen: scenario.halfOpen } : {}),
       });
       lanes.push({
         library,

@@ -15,7 +15,7 @@ export const SPEED_RANGE = { min: 0.01, max: 1000 } as const;
 /** Callers per library per call: beyond this a row takes minutes and says nothing more. */
 export const MAX_CONCURRENCY = 1000;
 
-/** Consecutive failures that open a circuit, and calls in one phase of a schedule. */
+/** Consecutive failures that open a circuit, half-open trials, and calls in one phase of a schedule. */
 export const MAX_COUNT = 100_000;
 
 /** A scenario field out of range; `field` names it so the command line can name its flag. */
@@ -74,6 +74,12 @@ export function checkScenarioBounds(scenario: Scenario): void {
     throw new ScenarioBoundError(
       'concurrency',
       `concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, got ${scenario.concurrency}`,
+    );
+  }
+  if (scenario.halfOpen && scenario.halfOpen.calls > MAX_COUNT) {
+    throw new ScenarioBoundError(
+      'halfOpen',
+      `halfOpen.calls must be a whole number from 1 to ${MAX_COUNT}, got ${scenario.halfOpen.calls}`,
     );
   }
   if (scenario.failures > MAX_COUNT) {

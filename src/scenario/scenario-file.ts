@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import type { HalfOpenSampling } from '../breakers/breaker.ts';
+import { FAILURE_SHARE_FORM, isFailureShare } from '../breakers/half-open.ts';
 import { isErrorStatus } from '../http/protocol.ts';
 import { parseSchedule, ScenarioError, SEED_SCENARIO, type Scenario } from './scenario.ts';
 
@@ -23,7 +25,14 @@ const NUMBER_FIELDS = [
   'concurrency',
 ] as const;
 const WHOLE_FIELDS: readonly string[] = ['failures', 'concurrency'];
-const KNOWN_FIELDS = new Set(['title', 'question', 'schedule', 'ignoreStatuses', ...NUMBER_FIELDS]);
+const KNOWN_FIELDS = new Set([
+  'title',
+  'question',
+  'schedule',
+  'ignoreStatuses',
+  'halfOpen',
+  ...NUMBER_FIELDS,
+]);
 
 /** Reads and checks a scenario file; a bad file is a ScenarioError naming the file, field and value. */
 export function loadScenarioFile(path: string): ScenarioFile {
@@ -65,6 +74,7 @@ export function loadScenarioFile(path: string): ScenarioFile {
       `"ignoreStatuses" must be a list of HTTP statuses 400-599, got ${JSON.stringify(ignore)}`,
     );
   }
+  const halfOpen = fields['halfOpen'] === undefined ? undefined : sampling(fields['halfOpen']);
   let schedule;
   try {
     schedule = parseSchedule(text('schedule'));
@@ -85,8 +95,34 @@ export function loadScenarioFile(path: string): ScenarioFile {
       concurrency: number('concurrency'),
       schedule,
       ignoreStatuses: ignore as number[],
+      ...(halfOpen ? { halfOpen } : {}),
     },
   };
+
+  /** `"halfOpen": { "calls": 4, "failureShare": 0.25 }`, each field checked. */
+  function sampling(value: unknown): HalfOpenSampling {
+    if (!value || typeof value !== 'object' || Array.isArray(value)) {
+      throw bad(
+        `"halfOpen" must be an object { "calls": <n>, "failureShare": <share> }, got ${JSON.stringify(value)}`,
+      );
+    }
+    const given = value as Record<string, unknown>;
+    for (const key of Object.keys(given)) {
+      if (key !== 'calls' && key !== 'failureShare')
+        throw bad(`unknown field "halfOpen.${key}"; valid: calls, failureShare`);
+    }
+    const calls = given['calls'] ?? 1;
+    if (typeof calls !== 'number' || !Number.isInteger(calls) || calls < 1) {
+      throw bad(`"halfOpen.calls" must be a whole number >= 1, got ${JSON.stringify(calls)}`);
+    }
+    const failureShare = given['failureShare'] ?? 0;
+    if (!isFailureShare(failureShare)) {
+      throw bad(
+        `"halfOpen.failureShare" must be ${FAILURE_SHARE_FORM}, got ${JSON.stringify(failureShare)}`,
+      );
+    }
+    return { calls, failureShare };
+  }
 }
 
 /** Why a scenario file could not be read or parsed, in words rather than a system error code. */

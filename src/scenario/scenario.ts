@@ -1,3 +1,4 @@
+import type { HalfOpenSampling } from '../breakers/breaker.ts';
 import { InputError } from '../input-error.ts';
 import {
   formatMode,
@@ -9,10 +10,18 @@ import {
 
 /**
  * What the server does during a phase: `off` closes its port, `on` answers `Hello world!`, and the
- * fault modes misbehave: `slow=800`, `hang`, `error=503`, `flaky=0.3`, `reset`.
+ * fault modes misbehave: `slow=800`, `hang`, `error=503`, `flaky=0.3`, `fail-every=2`, `reset`.
+ * `fail-every` counts each library's requests from the start of its phase.
  */
 export type ServerSetting =
-  'on' | 'off' | 'hang' | 'reset' | `slow=${number}` | `error=${number}` | `flaky=${number}`;
+  | 'on'
+  | 'off'
+  | 'hang'
+  | 'reset'
+  | `slow=${number}`
+  | `error=${number}`
+  | `flaky=${number}`
+  | `fail-every=${number}`;
 
 /** The running server's mode for a setting; `undefined` for `off` (the port is closed). */
 export function serverModeOf(setting: ServerSetting): ServerMode | undefined {
@@ -50,6 +59,11 @@ export interface Scenario {
   concurrency: number;
   /** HTTP statuses that must not count as failures (given to each library's error filter). */
   ignoreStatuses: number[];
+  /**
+   * The trial calls a half-open circuit lets through and the share of them that may fail (each
+   * library's mapping in src/breakers/). Default: one trial, no failure allowed.
+   */
+  halfOpen?: HalfOpenSampling;
 }
 
 /** The seed's scenario: server off for 10 calls, then on for 10; 3 failures; 6 s open; 1 s apart. */

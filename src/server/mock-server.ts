@@ -37,7 +37,10 @@ export interface MockServer extends AsyncDisposable {
   /** `http://host:port/` */
   readonly url: string;
   readonly requests: RequestCounts;
-  /** The mode in force. A request is served by the mode in force when it arrived. */
+  /**
+   * The mode in force. A request is served by the mode in force when it arrived. Setting it (even
+   * to the same mode) starts `fail-every`'s count of each client's requests over.
+   */
   mode: ServerMode;
   /** Closes the port and every open socket, keep-alive and hanging ones included. Idempotent. */
   stop(): Promise<void>;
@@ -89,20 +92,28 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const random = options.random ?? new RandomSources(options.seed ?? 1);
   const sockets = new Set<Socket>();
   const state = { mode: options.mode ?? ({ kind: 'up' } as ServerMode) };
+  // Each client's requests since the mode was set, for `fail-every`: a new mode counts afresh.
+  const sinceModeSet = new Map<string, number>();
+  const setMode = (mode: ServerMode) => {
+    state.mode = mode;
+    sinceModeSet.clear();
+  };
 
   const server: Server = createServer((request, response) => {
     if (log) response.once('finish', () => log(formatAccessLine(request, response.statusCode)));
     if (options.control && request.url?.startsWith(CONTROL_PATH)) {
       handleControl(request, response, {
         get: () => state.mode,
-        set: (mode) => (state.mode = mode),
+        set: setMode,
         requests,
       });
       return;
     }
     const mode = state.mode;
     const client = countRequest(requests, request, formatMode(mode));
-    serve(mode, request, response, random.for(client));
+    const nth = (sinceModeSet.get(client) ?? 0) + 1;
+    sinceModeSet.set(client, nth);
+    serve(mode, request, response, { random: random.for(client), nth });
   });
   server.on('connection', (socket) => {
     sockets.add(socket);
@@ -144,18 +155,25 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       return state.mode;
     },
     set mode(mode: ServerMode) {
-      state.mode = mode;
+      setMode(mode);
     },
     stop,
     [Symbol.asyncDispose]: stop,
   };
 }
 
+/** What `flaky` and `fail-every` need to know of a request: its client's random source and count. */
+interface RequestTurn {
+  random: () => number;
+  /** 1 for the client's first request since the mode was set. */
+  nth: number;
+}
+
 function serve(
   mode: ServerMode,
   request: IncomingMessage,
   response: ServerResponse,
-  random: () => number,
+  turn: RequestTurn,
 ): void {
   switch (mode.kind) {
     case 'up':
@@ -170,8 +188,12 @@ function serve(
     case 'error':
       return plain(response, mode.status, `Mock error ${mode.status}`);
     case 'flaky':
-      return random() < mode.rate
+      return turn.random() < mode.rate
         ? plain(response, 503, 'Mock error 503 (flaky)')
+        : greet(request, response);
+    case 'fail-every':
+      return turn.nth % mode.n === 0
+        ? plain(response, 503, `Mock error 503 (request ${turn.nth}, fail-every=${mode.n})`)
         : greet(request, response);
     case 'reset':
       request.socket.destroy();

@@ -11,9 +11,12 @@ export type ServerMode =
   | { kind: 'hang' }
   | { kind: 'error'; status: number }
   | { kind: 'flaky'; rate: number }
+  /** Every `n`-th request of each client, counted from when the mode was set, gets 503. */
+  | { kind: 'fail-every'; n: number }
   | { kind: 'reset' };
 
-export const MODE_FORMS = 'up, slow=<ms>, hang, error=<status 400-599>, flaky=<rate 0-1>, reset';
+export const MODE_FORMS =
+  'up, slow=<ms>, hang, error=<status 400-599>, flaky=<rate 0-1>, fail-every=<n>, reset';
 
 /** A server mode that is none of MODE_FORMS. */
 export class ModeError extends InputError {
@@ -24,7 +27,7 @@ export function isModeError(error: unknown): error is ModeError {
   return error instanceof ModeError;
 }
 
-/** Parses `up`, `slow=800`, `hang`, `error=503`, `flaky=0.3`, `reset` (`on` is `up`). */
+/** Parses `up`, `slow=800`, `hang`, `error=503`, `flaky=0.3`, `fail-every=2`, `reset` (`on` is `up`). */
 export function parseMode(text: string): ServerMode {
   const [name = '', value, ...rest] = text.trim().split('=');
   const fail = (): never => {
@@ -48,6 +51,8 @@ export function parseMode(text: string): ServerMode {
       return Number.isFinite(number) && number >= 0 && number <= 1
         ? { kind: 'flaky', rate: number }
         : fail();
+    case 'fail-every':
+      return Number.isInteger(number) && number >= 1 ? { kind: 'fail-every', n: number } : fail();
     default:
       return fail();
   }
@@ -66,6 +71,8 @@ export function formatMode(mode: ServerMode): string {
       return `error=${mode.status}`;
     case 'flaky':
       return `flaky=${mode.rate}`;
+    case 'fail-every':
+      return `fail-every=${mode.n}`;
   }
 }
 

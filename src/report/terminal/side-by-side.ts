@@ -1,7 +1,9 @@
 import { departureReason } from '../../breakers/departure.ts';
+import { describeHalfOpen, halfOpenOf } from '../../breakers/half-open.ts';
 import { boundaryTie } from '../../scenario/boundary-tie.ts';
 import { consecutiveModel } from '../../scenario/consecutive-model.ts';
 import type { LaneAfter, RunEvent } from '../../scenario/run-scenario.ts';
+import type { Phase } from '../../scenario/scenario.ts';
 import type { CallRecord, Outcome, Trace } from '../../scenario/trace.ts';
 import type { Paint } from './color.ts';
 
@@ -21,14 +23,25 @@ function laneLayout(concurrency: number): LaneLayout {
   return { outcome, width: outcome + 1 + 9 + 1 + 10 + 2 };
 }
 
-const PREFIX = `${'call'.padStart(4)}  ${'time'.padStart(6)}  ${'server'.padEnd(10)}  `;
+/** The server column: 10 characters, or the longest setting of the schedule (`fail-every=2`). */
+export function serverColumnWidth(schedule: readonly Phase[]): number {
+  return Math.max(10, ...schedule.map((phase) => phase.server.length));
+}
+
+const prefix = (serverWidth: number) =>
+  `${'call'.padStart(4)}  ${'time'.padStart(6)}  ${'server'.padEnd(serverWidth)}  `;
 
 /**
  * The header of the live table: call, time, server, then one column per library with its
  * sub-columns named, and a legend line saying what the letters and columns mean.
  */
-export function tableHeader(libraries: readonly string[], concurrency = 1): string {
+export function tableHeader(
+  libraries: readonly string[],
+  concurrency = 1,
+  serverWidth = 10,
+): string {
   const layout = laneLayout(concurrency);
+  const head = prefix(serverWidth);
   const names = libraries.map((library) => library.padEnd(layout.width)).join('');
   const sub = libraries
     .map(
@@ -37,8 +50,8 @@ export function tableHeader(libraries: readonly string[], concurrency = 1): stri
     )
     .join('');
   return [
-    `${PREFIX}${names}`.trimEnd(),
-    `${' '.repeat(PREFIX.length)}${sub}`.trimEnd(),
+    `${head}${names}`.trimEnd(),
+    `${' '.repeat(head.length)}${sub}`.trimEnd(),
     tableLegend(concurrency),
   ].join('\n');
 }
@@ -63,6 +76,7 @@ export function tableRow(
   libraries: readonly string[],
   paint: Paint,
   concurrency = 1,
+  serverWidth = 10,
 ): string {
   const layout = laneLayout(concurrency);
   const lanes = libraries.map((library) =>
@@ -73,7 +87,7 @@ export function tableRow(
       paint,
     ),
   );
-  return `${String(event.call).padStart(4)}  ${event.at.toFixed(1).padStart(6)}  ${event.server.padEnd(10)}  ${lanes.join('')}`.trimEnd();
+  return `${String(event.call).padStart(4)}  ${event.at.toFixed(1).padStart(6)}  ${event.server.padEnd(serverWidth)}  ${lanes.join('')}`.trimEnd();
 }
 
 function lane(
@@ -164,10 +178,16 @@ export function departureLines(trace: Trace): string[] {
     });
     if (!first) continue;
     const expected = model[first.call - 1];
-    const reason = departureReason(run.library);
+    const reason = departureReason(run.library, trace.scenario);
+    // With several half-open trials the seed's circuitbreaker is no reference: the model is.
+    const sampling = halfOpenOf(trace.scenario);
+    const [reference, gives] =
+      sampling.calls > 1
+        ? ['the asked behaviour', `the model (${describeHalfOpen(sampling)}) gives`]
+        : ['the reference', "the seed's circuitbreaker gives"];
     lines.push(
-      `${run.library} departs from the reference from call ${first.call} (${first.outcome}, ${first.state} ` +
-        `where the seed's circuitbreaker gives ${expected?.outcome ?? '-'}, ${expected?.state ?? '-'}): ` +
+      `${run.library} departs from ${reference} from call ${first.call} (${first.outcome}, ${first.state} ` +
+        `where ${gives} ${expected?.outcome ?? '-'}, ${expected?.state ?? '-'}): ` +
         (reason ? `${reason}; see docs/behaviour-matrix.md` : 'reason unknown'),
     );
   }

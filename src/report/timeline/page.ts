@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { describeHalfOpen } from '../../breakers/half-open.ts';
 import { formatSchedule } from '../../scenario/scenario.ts';
 import type { Trace } from '../../scenario/trace.ts';
 import { escapeHtml } from './html-escape.ts';
@@ -92,6 +93,7 @@ export function describeScenario(trace: Trace): string {
     `${secondsLabel(scenario.delay)} between calls`,
     `request timeout ${secondsLabel(scenario.requestTimeout)}`,
   ];
+  if (scenario.halfOpen) parts.push(describeHalfOpen(scenario.halfOpen));
   if (scenario.concurrency > 1) parts.push(`${scenario.concurrency} concurrent callers`);
   if (scenario.ignoreStatuses.length > 0)
     parts.push(`ignores HTTP ${escapeHtml(scenario.ignoreStatuses.join(', '))}`);

@@ -25,6 +25,7 @@ export const SERVER_SWATCHES: Record<ServerKind, Swatch> = {
   hang: { fill: '#8250df', text: '#ffffff' },
   error: { fill: '#e0455a', text: '#ffffff' },
   flaky: { fill: '#e7a1c5', text: '#4d1130' },
+  'fail-every': { fill: '#c297e0', text: '#2e0f4d' },
   reset: { fill: '#8a5a2b', text: '#ffffff' },
 };
 
@@ -52,5 +53,6 @@ export const SERVER_KIND_MEANINGS: Record<ServerKind, string> = {
   hang: 'never answers',
   error: 'answers an error status',
   flaky: 'a share of requests get 503',
+  'fail-every': 'every n-th request gets 503',
   reset: 'drops the connection',
 };
