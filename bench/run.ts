@@ -13,6 +13,7 @@ import { hangingServer } from './hanging-server.ts';
 import { keyedCircuits } from './keyed-circuits.ts';
 import { manyCircuits } from './many-circuits.ts';
 import { overhead } from './overhead.ts';
+import { sharedCircuitPaths } from './shared-circuit-paths.ts';
 import { serverThroughput } from './server-throughput.ts';
 import { describeEnvironment, environmentHeader, writeResult } from './record.ts';
 import { formatMarkdownTable, formatTable } from './table.ts';
@@ -20,6 +21,7 @@ import { formatMarkdownTable, formatTable } from './table.ts';
 /** In the order they run: the quick in-process ones first, the long waits last. */
 export const BENCHMARKS: readonly Benchmark[] = [
   overhead,
+  sharedCircuitPaths,
   hangingServer,
   manyCircuits,
   keyedCircuits,

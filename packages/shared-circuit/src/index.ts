@@ -6,6 +6,7 @@ export {
   SharedCircuit,
   type CircuitAction,
   type ExecuteContext,
+  type ExecuteResult,
   type SharedCircuitMode,
 } from './shared-circuit.ts';
 export { SharedCircuits, type SharedCircuitsOptions } from './shared-circuits.ts';

@@ -3,7 +3,7 @@ import type { CircuitState } from './circuit-state.ts';
 import { circuitKeys } from './circuit-keys.ts';
 import { CircuitDisposedError } from './errors/circuit-disposed-error.ts';
 import { CircuitIsolatedError } from './errors/circuit-isolated-error.ts';
-import { CircuitOpenError } from './errors/circuit-open-error.ts';
+import { CircuitOpenError, isCircuitOpenError, rejection } from './errors/circuit-open-error.ts';
 import { CircuitEvents, type SharedCircuitEvent } from './events.ts';
 import { LocalFallback } from './local-fallback.ts';
 import { RedisLink, type TransitionScript } from './redis-link.ts';
@@ -37,6 +37,23 @@ type Backend =
 
 export type SharedCircuitMode = Backend['kind'];
 
+/** What `attempt` resolves to: the action's value, its error, or the circuit's rejection. */
+export type ExecuteResult<T> =
+  | { readonly outcome: 'success'; readonly value: T }
+  | { readonly outcome: 'failure'; readonly error: unknown }
+  | { readonly outcome: 'rejected'; readonly error: CircuitOpenError };
+
+/** A view in which calls can be rejected: open, or half-open with every trial running. */
+type OpenView = Exclude<View, { state: 'closed' }>;
+
+interface Rejection {
+  readonly view: OpenView;
+  readonly error: CircuitOpenError;
+  /** Rejected with `error`, handled: returned to every caller of `execute` in this open period. */
+  readonly rejected: Promise<never>;
+  readonly outcome: Promise<ExecuteResult<never>>;
+}
+
 /**
  * What an action is given: the caller's signal (cockatiel's context has the same shape, so the
  * circuit composes with its policies in `wrap()`).
@@ -67,6 +84,7 @@ export class SharedCircuit implements AsyncDisposable {
   readonly #events: CircuitEvents;
   #backend: Backend = { kind: 'connecting' };
   #resetting = false;
+  #rejection: Rejection | undefined;
   /** Trials this process is asking for or running: never more than the fleet allows at once. */
   #trials = 0;
   #settleReady: (mode: 'shared' | 'local') => void = () => {};
@@ -183,15 +201,54 @@ export class SharedCircuit implements AsyncDisposable {
    */
   execute<T>(action: CircuitAction<T>, signal?: AbortSignal): Promise<T> {
     if (signal === undefined) {
-      // The path nearly every call takes, kept short: closed, nobody listening (see the keyed-circuits bench).
+      // The paths nearly every call takes, kept short, when nobody listens: closed, and rejected
+      // while open (bench/shared-circuit-paths.ts measures both).
       const backend = this.#backend;
-      if (backend.kind === 'shared' && backend.view.state === 'closed' && !this.#events.listening) {
-        return this.#callClosed(action, NO_CONTEXT);
+      if (backend.kind === 'shared' && !this.#events.listening) {
+        const view = backend.view;
+        if (view.state === 'closed') return this.#callClosed(action, NO_CONTEXT);
+        if (view.state === 'open' && !view.forced && this.#options.now() < view.retryAt) {
+          return this.#rejectionOf(view).rejected;
+        }
       }
       return this.#observed(action, NO_CONTEXT);
     }
     if (signal.aborted) return Promise.reject(signal.reason);
     return abortable(this.#observed(action, { signal }), signal);
+  }
+
+  /**
+   * `execute` that never rejects: it resolves to the call's outcome, a rejection included, as
+   * Polly's ExecuteOutcomeAsync does, for callers that would rather branch than catch. While open
+   * it is about a bare call's cost (bench/shared-circuit-paths.ts).
+   */
+  attempt<T>(action: CircuitAction<T>, signal?: AbortSignal): Promise<ExecuteResult<T>> {
+    const backend = this.#backend;
+    if (signal === undefined && backend.kind === 'shared' && !this.#events.listening) {
+      const view = backend.view;
+      if (view.state === 'open' && !view.forced && this.#options.now() < view.retryAt) {
+        return this.#rejectionOf(view).outcome;
+      }
+    }
+    return this.execute(action, signal).then(
+      (value): ExecuteResult<T> => ({ outcome: 'success', value }),
+      (error: unknown): ExecuteResult<T> =>
+        isCircuitOpenError(error) ? { outcome: 'rejected', error } : { outcome: 'failure', error },
+    );
+  }
+
+  /** The rejection of one open period (one view): made once, the same for every call. */
+  #rejectionOf(view: OpenView): Rejection {
+    if (this.#rejection?.view !== view) {
+      const error = rejection(this.#options.name, 'fleet', view.retryAt, this.#options.now);
+      const rejected = Promise.reject(error);
+      rejected.catch(() => {}); // each caller handles its own; this one promise is never "unhandled"
+      const outcome = Promise.resolve<ExecuteResult<never>>(
+        Object.freeze({ outcome: 'rejected', error }),
+      );
+      this.#rejection = { view, error, rejected, outcome };
+    }
+    return this.#rejection;
   }
 
   #observed<T>(action: CircuitAction<T>, context: ExecuteContext): Promise<T> {
@@ -222,7 +279,7 @@ export class SharedCircuit implements AsyncDisposable {
           throw new CircuitIsolatedError(this.#options.name);
         const now = this.#options.now();
         if (now < view.retryAt || this.#trials >= this.#options.halfOpenTrials) {
-          throw new CircuitOpenError(this.#options.name, 'fleet', Math.max(0, view.retryAt - now));
+          throw this.#rejectionOf(view).error;
         }
         return this.#callTrial(action, context);
       }
