@@ -49,6 +49,13 @@ export interface SharedCircuitOptions {
    */
   successThreshold?: number;
   /**
+   * A call still running after this many milliseconds counts as a failure at that moment, once
+   * (its later end changes nothing); the call itself runs on (your own timeout or signal ends
+   * it). A dependency that hangs then opens the circuit within this, not after the timeout.
+   * Default: none (a call counts when it ends).
+   */
+  slowCallMs?: number;
+  /**
    * A Redis command slower than this, or a dropped connection not back within it, counts as Redis
    * unreachable; a connection back sooner is no outage at all (no log line, no local breaker).
    * Default 500 ms.
@@ -77,6 +84,7 @@ export interface ResolvedOptions {
   successThreshold: number;
   redisTimeoutMs: number;
   connectTimeoutMs: number;
+  slowCallMs: number | undefined;
   redis: Redis | Cluster | undefined;
   isFailure: (error: unknown) => boolean;
   log: (line: string) => void;
@@ -107,6 +115,8 @@ export function resolveOptions(options: SharedCircuitOptions): ResolvedOptions {
     successThreshold: wholeNumber('successThreshold', options.successThreshold ?? 1),
     redisTimeoutMs: positive('redisTimeoutMs', options.redisTimeoutMs ?? 500),
     connectTimeoutMs: positive('connectTimeoutMs', options.connectTimeoutMs ?? 2000),
+    slowCallMs:
+      options.slowCallMs === undefined ? undefined : positive('slowCallMs', options.slowCallMs),
     redis: options.redis,
     isFailure: options.isFailure ?? (() => true),
     log: options.log ?? ((line) => console.error(line)),

@@ -7,6 +7,7 @@ import { CircuitOpenError, isCircuitOpenError, rejection } from './errors/circui
 import { CircuitEvents, type SharedCircuitEvent } from './events.ts';
 import { LocalFallback } from './local-fallback.ts';
 import { RedisLink, type TransitionScript } from './redis-link.ts';
+import { SlowCallWatch } from './slow-call-watch.ts';
 import { redactUrl } from './redis-url.ts';
 import { parseRedisTarget } from './redis-target.ts';
 import {
@@ -84,6 +85,8 @@ export class SharedCircuit implements AsyncDisposable {
   readonly #events: CircuitEvents;
   #backend: Backend = { kind: 'connecting' };
   #resetting = false;
+  /** Present with `slowCallMs`: counts a call as failed once it has run that long. */
+  readonly #slowCalls: SlowCallWatch | undefined;
   #rejection: Rejection | undefined;
   /** Trials this process is asking for or running: never more than the fleet allows at once. */
   #trials = 0;
@@ -97,6 +100,9 @@ export class SharedCircuit implements AsyncDisposable {
       (error) => this.#listenerFailed(error),
     );
     this.#ready = new Promise((resolve) => (this.#settleReady = resolve));
+    const { slowCallMs } = this.#options;
+    this.#slowCalls =
+      slowCallMs === undefined ? undefined : new SlowCallWatch(slowCallMs, this.#options.now);
     const { redisUrl, namespace, name, resetTimeoutMs, redisTimeoutMs, connectTimeoutMs, redis } =
       this.#options;
     const { halfOpenTrials, successThreshold } = this.#options;
@@ -291,6 +297,7 @@ export class SharedCircuit implements AsyncDisposable {
     if (this.#backend.kind === 'disposed') return;
     this.#backend = { kind: 'disposed' };
     this.#settleReady('local');
+    this.#slowCalls?.dispose();
     await this.#link.close();
   }
 
@@ -304,6 +311,8 @@ export class SharedCircuit implements AsyncDisposable {
    * `then` rather than an async function: this is the closed path's whole cost.
    */
   #callClosed<T>(action: CircuitAction<T>, context: ExecuteContext): Promise<T> {
+    if (this.#slowCalls !== undefined)
+      return this.#callClosedWatched(action, context, this.#slowCalls);
     let called: Promise<T>;
     try {
       called = Promise.resolve(action(context)); // the same promise when it is one already
@@ -317,6 +326,26 @@ export class SharedCircuit implements AsyncDisposable {
       },
       (error: unknown) => this.#closedFailure(error, context.signal),
     );
+  }
+
+  /** The closed path with `slowCallMs`: a call that turns slow is a failure then, and only then. */
+  async #callClosedWatched<T>(
+    action: CircuitAction<T>,
+    context: ExecuteContext,
+    watch: SlowCallWatch,
+  ): Promise<T> {
+    const watched = watch.start(() => {
+      void this.#run('failure', [this.#options.failures, '', randomUUID()]);
+    });
+    let value: T;
+    try {
+      value = await action(context);
+    } catch (error) {
+      if (watch.end(watched)) throw error; // counted when it turned slow
+      return this.#closedFailure(error, context.signal);
+    }
+    if (!watch.end(watched)) this.#closedSuccess();
+    return value;
   }
 
   /**
@@ -371,25 +400,30 @@ export class SharedCircuit implements AsyncDisposable {
     const every = Math.max(leaseMs / 3, 10);
     const renewal = setInterval(() => void this.#link.run('renew', [leaseMs, token]), every);
     renewal.unref();
+    // A trial that turns slow has failed, then: the circuit opens again at once.
+    const failTrial = () => this.#run('failure', [this.#options.failures, token, randomUUID()]);
+    const watched = this.#slowCalls?.start(() => {
+      clearInterval(renewal);
+      void failTrial();
+    });
+    const judged = () => watched !== undefined && (this.#slowCalls?.end(watched) ?? false);
     try {
       let value: T;
       try {
         value = await action(context);
       } catch (error) {
+        if (judged()) throw error;
         if (context.signal.aborted) {
           // No verdict: give the lease up at once (a 1 ms lease), so another trial may start.
           await this.#link.run('renew', [1, token]);
           throw error;
         }
         // An error that is not a failure still shows the dependency answering: it ends the trial well.
-        if (this.#options.isFailure(error)) {
-          await this.#run('failure', [this.#options.failures, token, randomUUID()]);
-        } else {
-          await this.#run('success', [token]);
-        }
+        if (this.#options.isFailure(error)) await failTrial();
+        else await this.#run('success', [token]);
         throw error;
       }
-      await this.#run('success', [token]);
+      if (!judged()) await this.#run('success', [token]);
       return value;
     } finally {
       clearInterval(renewal);
