@@ -103,7 +103,7 @@ test('a bad key is refused with an error naming it, before anything connects', (
   assert.throws(() => circuits.get('x'.repeat(300)), /key must be at most 255 characters/);
   assert.throws(
     () => new SharedCircuits({ failures: 1, resetTimeoutMs: 1000, idleMs: 0 }),
-    /^SharedCircuitOptionsError: idleMs must be a number of milliseconds > 0, got 0$/,
+    /^SharedCircuitOptionsError: idleMs must be a number of milliseconds > 0 and <= 2147483647, got 0$/,
   );
   assert.equal(circuits.size, 0);
 });
