@@ -48,7 +48,10 @@ export interface ConnectionMember {
   readonly successThreshold: number;
   /** Connected, subscribed, writable, and the circuit's state read: the shared state can be used (again). */
   up(snapshot: Snapshot): void;
-  /** Redis went away, answered too late, or refused a write. Once per outage. */
+  /**
+   * Redis went away, answered too late, or refused a write. Once per outage. `reason` completes
+   * "Redis at <url> ...": `unreachable (<why>)`, or what Redis refused.
+   */
   down(reason: string): void;
   /** A change published by any process of the fleet, this one included. */
   change(snapshot: Snapshot): void;
@@ -101,7 +104,12 @@ export class RedisConnection {
   readonly #joining = new Set<ConnectionMember>();
   #pumping = false;
   #status: Status = 'connecting';
-  #lastReason = 'not connected yet';
+  #lastReason = unreachable('not connected yet');
+  /**
+   * Set when the server refuses what the URL asks for (a database it does not have): no
+   * reconnection mends that, so the circuits stay on their local breakers without retrying.
+   */
+  #refusal: string | undefined;
   #syncing = false;
   /** Bumped on every outage, so a command or sync that finishes after one is not taken for current. */
   #generation = 0;
@@ -126,10 +134,18 @@ export class RedisConnection {
     for (const redis of [this.#command, this.#subscriber]) {
       // A listener is required: without one ioredis prints every reconnection error.
       const onError = (error: unknown) => {
+        // ioredis sends SELECT on connecting, and on an error carries on in database 0: the
+        // circuit's state would land in another database than the URL's, so never go up.
+        const db = selectRefused(error);
+        if (db !== undefined) {
+          this.#refusal = `has no database ${db} (${describeRedisError(error)})`;
+          this.#lose(this.#refusal);
+          return;
+        }
         // Refused: nothing listens there any more, an outage rather than a blip.
         const refused = (error as { code?: unknown }).code === 'ECONNREFUSED';
         if (this.#status === 'connecting' || (this.#status === 'blip' && refused)) {
-          this.#lose(describeRedisError(error));
+          this.#lose(unreachable(describeRedisError(error)));
         }
       };
       const onClose = () => {
@@ -164,7 +180,7 @@ export class RedisConnection {
     });
     // A host that accepts the connection but never answers would leave the circuits connecting.
     this.#startupTimer = setTimeout(
-      () => this.#lose(`no answer within ${options.connectTimeoutMs} ms`),
+      () => this.#lose(unreachable(`no answer within ${options.connectTimeoutMs} ms`)),
       options.connectTimeoutMs,
     );
     this.#startupTimer.unref();
@@ -215,7 +231,7 @@ export class RedisConnection {
           this.#blip();
           continue;
         }
-        this.#lose(describeRedisError(error));
+        this.#lose(unreachable(describeRedisError(error)));
         return undefined;
       }
     }
@@ -259,6 +275,7 @@ export class RedisConnection {
    */
   async #sync(): Promise<void> {
     if (this.#syncing || this.#status === 'up' || this.#status === 'closed') return;
+    if (this.#refusal !== undefined) return;
     this.#syncing = true;
     const generation = this.#generation;
     try {
@@ -292,7 +309,7 @@ export class RedisConnection {
     } catch (error) {
       // A connection dropped mid-sync: its 'ready' brings another. Anything else is an outage.
       if (generation === this.#generation && !isDroppedConnection(error)) {
-        this.#lose(describeRedisError(error));
+        this.#lose(unreachable(describeRedisError(error)));
       }
     } finally {
       this.#syncing = false;
@@ -334,7 +351,7 @@ export class RedisConnection {
     } catch (error) {
       if (generation !== this.#generation) return;
       if (isDroppedConnection(error)) this.#blip();
-      else this.#lose(describeRedisError(error));
+      else this.#lose(unreachable(describeRedisError(error)));
     }
   }
 
@@ -352,7 +369,8 @@ export class RedisConnection {
     if (this.#status !== 'up') return;
     this.#setStatus('blip');
     this.#graceTimer = setTimeout(
-      () => this.#lose(`connection lost for more than ${this.#options.redisTimeoutMs} ms`),
+      () =>
+        this.#lose(unreachable(`connection lost for more than ${this.#options.redisTimeoutMs} ms`)),
       this.#options.redisTimeoutMs,
     );
     this.#graceTimer.unref();
@@ -448,6 +466,18 @@ async function bounded<T>(command: Promise<T>, timeoutMs: number): Promise<T> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** "Redis at <url> unreachable (<why>)": what a circuit logs. */
+function unreachable(why: string): string {
+  return `unreachable (${why})`;
+}
+
+/** The database of a SELECT that Redis refused (out of range), from ioredis's error event. */
+function selectRefused(error: unknown): string | undefined {
+  const command = (error as { command?: { name?: unknown; args?: unknown[] } }).command;
+  if (command?.name !== 'select') return undefined;
+  return String(command.args?.[0]);
 }
 
 /** The command never reached Redis or its answer never came back because the socket closed. */

@@ -359,7 +359,7 @@ export class SharedCircuit implements AsyncDisposable {
   }
 
   /**
-   * Redis is unreachable: log one line per outage and carry on with a local breaker that starts
+   * Redis is unreachable (or refuses what the circuit needs): log one line per outage and carry on with a local breaker that starts
    * from the last shared view (open stays open until its retry time).
    */
   #onDown(reason: string): void {
@@ -383,7 +383,7 @@ export class SharedCircuit implements AsyncDisposable {
     this.#settleReady('local');
     this.#events.emit({ type: 'fallback', to: 'local', reason });
     this.#options.log(
-      `fleet: Redis at ${redactUrl(this.#options.redisUrl)} unreachable (${reason}); circuit "${this.#options.name}" carries on with a local breaker`,
+      `fleet: Redis at ${redactUrl(this.#options.redisUrl)} ${reason}; circuit "${this.#options.name}" carries on with a local breaker`,
     );
   }
 
