@@ -17,7 +17,12 @@ export class SnapshotError extends Error {
 
 /** Parses the JSON a script returns or publishes; anything else is a bug, not a Redis outage. */
 export function parseSnapshot(json: string): TrialReply {
-  const value: unknown = JSON.parse(json);
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw bad(json);
+  }
   if (typeof value !== 'object' || value === null) throw bad(json);
   const record = value as Record<string, unknown>;
   const version = versionField(record, json);
