@@ -44,7 +44,11 @@ export function afterFailure(
   }
 }
 
-/** A call succeeded (or failed with an error that does not count: the dependency answered). */
+/**
+ * A call succeeded (or failed with an error that does not count: the dependency answered).
+ * `trial`: it holds a grant whose verdict has not counted yet; each grant counts once, as in the
+ * Lua scripts, where a token counts only while its lease is in the set (scripts.ts trial_counts).
+ */
 export function afterSuccess(
   record: PolicyState,
   settings: PolicySettings,

@@ -124,17 +124,21 @@ local function close(c)
   redis.call('DEL', KEYS[2])
 end
 
--- A trial's token counts while its lease is in the set, even run out (nobody has taken its
--- place since), or when the set is gone altogether (every lease ran out, none taken since).
+-- A trial's verdict counts while its token is in the set, even run out (nobody has taken its
+-- place since), and once: a success frees its place (ZREM), a failure or a close empties the set.
+-- A token not in the set (counted already, its place taken by another trial, or of an earlier
+-- half-open spell) changes nothing, so a success sent again after a lost reply, or the late
+-- success of a replaced lease, never counts twice towards the success threshold.
 local function trial_counts(token)
   if token == '' then return false end
-  return redis.call('ZSCORE', KEYS[2], token) ~= false or redis.call('EXISTS', KEYS[2]) == 0
+  return redis.call('ZSCORE', KEYS[2], token) ~= false
 end
 
--- The set lives as long as its longest lease.
-local function expire_leases(now)
-  local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
-  if last[2] then redis.call('PEXPIRE', KEYS[2], math.max(1, tonumber(last[2]) - now)) end
+-- The set lives as long as the half-open spell (open and close delete it), or a day as the
+-- state does: expiring it with its longest lease would forget a run-out lease whose verdict
+-- still counts.
+local function expire_leases()
+  redis.call('PEXPIRE', KEYS[2], 86400000)
 end
 `;
 
@@ -237,7 +241,7 @@ if c.state == 'half-open' then
   redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
   if redis.call('ZSCORE', KEYS[2], token) or redis.call('ZCARD', KEYS[2]) < c.trials then
     redis.call('ZADD', KEYS[2], now + lease_ms, token)
-    expire_leases(now)
+    expire_leases()
     -- Committed even when already half-open, so every process learns when to ask again.
     local reply = cjson.decode(commit(c, now))
     reply.granted = true
@@ -260,7 +264,6 @@ local now, lease_ms, token = now_ms(), tonumber(ARGV[5]), ARGV[6]
 local held = redis.call('ZSCORE', KEYS[2], token) ~= false
 if held then
   redis.call('ZADD', KEYS[2], 'XX', now + lease_ms, token)
-  expire_leases(now)
 end
 local reply = snapshot(load(now, true), now)
 reply.granted = held
