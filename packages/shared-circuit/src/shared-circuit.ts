@@ -19,7 +19,8 @@ import type { Cluster, Redis } from 'ioredis';
 
 /** What this process knows of the shared state, kept in memory so a closed circuit costs no round trip. */
 type View =
-  | { state: 'closed'; version: number; failures: number }
+  /** `spell`: the closed spell (scripts.ts), sent with a failure so a late one does not count. */
+  | { state: 'closed'; version: number; failures: number; spell: string }
   /**
    * `retryAt` (local clock): when to ask Redis for the trial; until then, reject without asking.
    * Isolated by hand: never (Infinity) until released.
@@ -209,6 +210,10 @@ export class SharedCircuit implements AsyncDisposable {
    * `then` rather than an async function: this is the closed path's whole cost.
    */
   #callClosed<T>(action: (signal: AbortSignal) => Promise<T>, signal: AbortSignal): Promise<T> {
+    // The closed spell the call starts in: its failure counts in that spell only.
+    const backend = this.#backend;
+    const spell =
+      backend.kind === 'shared' && backend.view.state === 'closed' ? backend.view.spell : '';
     let called: Promise<T>;
     try {
       called = action(signal);
@@ -220,7 +225,7 @@ export class SharedCircuit implements AsyncDisposable {
         this.#closedSuccess();
         return value;
       },
-      (error: unknown) => this.#closedFailure(error, signal),
+      (error: unknown) => this.#closedFailure(error, signal, spell),
     );
   }
 
@@ -237,10 +242,10 @@ export class SharedCircuit implements AsyncDisposable {
     }
   }
 
-  async #closedFailure(error: unknown, signal: AbortSignal): Promise<never> {
+  async #closedFailure(error: unknown, signal: AbortSignal, spell: string): Promise<never> {
     // An error after the caller aborted is the abort's doing, not the dependency's.
     if (!signal.aborted && this.#options.isFailure(error)) {
-      await this.#run('failure', [this.#options.failures, '', randomUUID()]);
+      await this.#run('failure', [this.#options.failures, '', randomUUID(), spell]);
     }
     throw error;
   }
@@ -291,7 +296,7 @@ export class SharedCircuit implements AsyncDisposable {
         }
         // An error that is not a failure still shows the dependency answering: it ends the trial well.
         if (this.#options.isFailure(error)) {
-          await this.#run('failure', [this.#options.failures, token, randomUUID()]);
+          await this.#run('failure', [this.#options.failures, token, randomUUID(), '']);
         } else {
           await this.#run('success', [token]);
         }
@@ -329,7 +334,12 @@ export class SharedCircuit implements AsyncDisposable {
     const now = this.#options.now();
     switch (snapshot.state) {
       case 'closed':
-        return { state: 'closed', version: snapshot.version, failures: snapshot.failures };
+        return {
+          state: 'closed',
+          version: snapshot.version,
+          failures: snapshot.failures,
+          spell: snapshot.spell,
+        };
       case 'open':
         return {
           state: 'open',

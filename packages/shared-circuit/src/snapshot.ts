@@ -3,7 +3,8 @@
  * are relative ("in N ms"), so no process has to agree with Redis's clock.
  */
 export type Snapshot =
-  | { state: 'closed'; version: number; failures: number }
+  /** `spell`: the version at which it closed, '' when Redis has none (saved by an older version). */
+  | { state: 'closed'; version: number; failures: number; spell: string }
   /** `forced`: isolated by hand (control.ts), open with no trial until released. */
   | { state: 'open'; version: number; retryInMs: number; forced?: true }
   | { state: 'half-open'; version: number; leaseMs: number };
@@ -29,7 +30,13 @@ export function parseSnapshot(json: string): TrialReply {
   const granted = record['granted'] === true;
   switch (record['state']) {
     case 'closed':
-      return { state: 'closed', version, failures: numberField(record, 'failures', json), granted };
+      return {
+        state: 'closed',
+        version,
+        failures: numberField(record, 'failures', json),
+        spell: typeof record['spell'] === 'string' ? record['spell'] : '',
+        granted,
+      };
     case 'open': {
       const retryInMs = numberField(record, 'retryInMs', json);
       if (record['forced'] === true) {
