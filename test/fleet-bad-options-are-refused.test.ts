@@ -69,5 +69,8 @@ test('a string where a number belongs is shown as a string', () => {
     untyped({ redisTimeoutMs: '500' }),
     'redisTimeoutMs must be a number of milliseconds > 0 and <= 2147483647, got "500"',
   );
-  refused(untyped({ name: 5 }), 'name must be letters, digits, "_", "-", "." or ":", got 5');
+  refused(
+    untyped({ name: 5 }),
+    'name must be letters, digits, "_", "-", ".", ":", "[" or "]", got 5',
+  );
 });

@@ -98,7 +98,7 @@ test('a bad key is refused with an error naming it, before anything connects', (
     (error) =>
       isSharedCircuitOptionsError(error) &&
       error.message ===
-        'key must be letters, digits, "_", "-", "." or ":", got "api example.com/v1"',
+        'key must be letters, digits, "_", "-", ".", ":", "[" or "]", got "api example.com/v1"',
   );
   assert.throws(() => circuits.get('x'.repeat(300)), /key must be at most 255 characters/);
   assert.throws(

@@ -91,7 +91,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Checks every option before anything connects; a bad one throws SharedCircuitOptionsError showing it. */
 export function resolveOptions(options: SharedCircuitOptions): ResolvedOptions {
-  const name = checkName('name', options.name);
+  const name = checkName('name', options.name, true);
   const namespace = checkName('namespace', options.namespace ?? 'circuit');
   const failures = wholeNumber('failures', options.failures);
   const resetTimeoutMs = milliseconds('resetTimeoutMs', options.resetTimeoutMs);
@@ -117,12 +117,15 @@ export function resolveOptions(options: SharedCircuitOptions): ResolvedOptions {
 
 /**
  * A circuit name, namespace or key: part of Redis keys, so a restricted set of characters, and at
- * most MAX_NAME_LENGTH of them.
+ * most MAX_NAME_LENGTH of them. `brackets`: a name or key may hold an IPv6 host (`[::1]:8080`);
+ * a namespace may not, as it is part of a SCAN pattern (control.ts), where brackets match sets.
  */
-export function checkName(option: string, value: string): string {
-  if (typeof value !== 'string' || !/^[\w.:-]+$/.test(value)) {
+export function checkName(option: string, value: string, brackets = false): string {
+  const allowed = brackets ? /^[\w.:[\]-]+$/ : /^[\w.:-]+$/;
+  if (typeof value !== 'string' || !allowed.test(value)) {
+    const chars = brackets ? '"_", "-", ".", ":", "[" or "]"' : '"_", "-", "." or ":"';
     throw new SharedCircuitOptionsError(
-      `${option} must be letters, digits, "_", "-", "." or ":", got ${show(value)}`,
+      `${option} must be letters, digits, ${chars}, got ${show(value)}`,
     );
   }
   if (value.length > MAX_NAME_LENGTH) {

@@ -51,7 +51,7 @@ export class SharedCircuits {
       if (now - this.#sweptAt >= this.#idleMs / 2) this.#sweep(now);
       return known.circuit;
     }
-    const circuit = new SharedCircuit({ ...this.#options, name: checkName('key', key) });
+    const circuit = new SharedCircuit({ ...this.#options, name: checkName('key', key, true) });
     this.#circuits.set(key, { circuit, usedAt: now });
     this.#sweep(now);
     return circuit;
