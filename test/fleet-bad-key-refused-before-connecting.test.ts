@@ -29,12 +29,12 @@ test('a bad key is refused with an error naming it, before anything connects', a
     (error) =>
       isSharedCircuitOptionsError(error) &&
       error.message ===
-        'key must be letters, digits, "_", "-", "." or ":", got "api example.com/v1"',
+        'key must be letters, digits, "_", "-", ".", ":", "[" or "]", got "api example.com/v1"',
   );
   assert.throws(() => circuits.get('x'.repeat(300)), /key must be at most 255 characters/);
   assert.throws(
     () => new SharedCircuits({ failures: 1, resetTimeoutMs: 1000, idleMs: 0 }),
-    /^SharedCircuitOptionsError: idleMs must be a number of milliseconds > 0, got 0$/,
+    /^SharedCircuitOptionsError: idleMs must be a number of milliseconds > 0 and <= 2147483647, got 0$/,
   );
   assert.equal(circuits.size, 0);
   // A connection would have been started in the background: give it a few turns to arrive.

@@ -116,7 +116,7 @@ test('npm run circuit refuses an unknown circuit or a bad name with exit 2, and 
   );
   assert.equal(
     badName.stderr,
-    'error: circuit name must be letters, digits, "_", "-", "." or ":", got "two words"\n',
+    'error: circuit name must be letters, digits, "_", "-", ".", ":", "[" or "]", got "two words"\n',
   );
   assert.equal(
     badCommand.stderr,

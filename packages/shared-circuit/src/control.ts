@@ -131,7 +131,7 @@ export class CircuitControl {
   }
 
   async #run(name: string, action: ControlAction): Promise<CircuitStatus> {
-    const circuit = checkName('circuit name', name);
+    const circuit = checkName('circuit name', name, true);
     const keys = circuitKeys(this.#namespace, circuit, this.#db);
     const reply = await this.#call(() =>
       CONTROL.run(this.#redis, [keys.state, keys.lease, keys.probe], [keys.channel, action]),

@@ -26,7 +26,10 @@ export type CircuitEventBody =
   | { type: 'rejected' }
   /** A trial call starts: its action runs while the circuit is not closed. */
   | { type: 'trial' }
-  /** Redis became unreachable and a local breaker took over. */
+  /**
+   * Redis became unreachable, or refuses what the circuit needs, and a local breaker took over;
+   * `reason` completes "Redis at <url> ...": `unreachable (<why>)`, `has no database 99 (...)`.
+   */
   | { type: 'fallback'; to: 'local'; reason: string }
   /** Redis is back: the circuit uses the shared state again. */
   | { type: 'fallback'; to: 'shared' };

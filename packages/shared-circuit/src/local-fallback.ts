@@ -34,7 +34,11 @@ export class LocalFallback {
     this.#record =
       options.openUntil === undefined
         ? CLOSED
-        : { state: 'open', openedAt: options.openUntil - options.settings.resetTimeoutMs };
+        : {
+            state: 'open',
+            openedAt: options.openUntil - options.settings.resetTimeoutMs,
+            spell: 0,
+          };
   }
 
   get state(): CircuitState {
@@ -44,6 +48,7 @@ export class LocalFallback {
   async execute<T>(action: () => Promise<T>): Promise<T> {
     const { settings, now, isFailure } = this.#options;
     let trial = false;
+    const startedIn = this.#record.state === 'closed' ? this.#record.spell : undefined;
     if (this.#record.state !== 'closed') {
       const granted = grantTrial(this.#record, settings, now());
       if (granted === undefined) {
@@ -63,7 +68,7 @@ export class LocalFallback {
     } catch (error) {
       this.#set(
         isFailure(error)
-          ? afterFailure(this.#record, settings, now(), trial)
+          ? afterFailure(this.#record, settings, now(), trial, startedIn)
           : afterSuccess(this.#record, settings, trial),
       );
       throw error;

@@ -14,37 +14,58 @@ export interface PolicySettings {
   readonly successThreshold: number;
 }
 
+/**
+ * `spell`: which closed spell this is or was last, counted up each time the circuit closes, so
+ * a failure is counted only in the closed spell its call started in (the Lua scripts keep the
+ * version at which the circuit closed, `spell` in scripts.ts).
+ */
 export type PolicyState =
-  | { readonly state: 'closed'; readonly failures: number }
-  | { readonly state: 'open'; readonly openedAt: number }
+  | { readonly state: 'closed'; readonly failures: number; readonly spell: number }
+  | { readonly state: 'open'; readonly openedAt: number; readonly spell: number }
   /** `running`: trials under way; `successes`: trial successes counted in this half-open spell. */
-  | { readonly state: 'half-open'; readonly running: number; readonly successes: number };
+  | {
+      readonly state: 'half-open';
+      readonly running: number;
+      readonly successes: number;
+      readonly spell: number;
+    };
 
-export const CLOSED: PolicyState = { state: 'closed', failures: 0 };
+export const CLOSED: PolicyState = { state: 'closed', failures: 0, spell: 0 };
 
-/** A call failed. `trial`: it was a trial call granted by `grantTrial`. */
+/**
+ * A call failed. `trial`: it was a trial call granted by `grantTrial`. `startedIn`: the closed
+ * spell the call started in (undefined: not started closed); a failure from an earlier closed
+ * spell, delivered after the circuit opened and closed again, changes nothing.
+ */
 export function afterFailure(
   record: PolicyState,
   settings: PolicySettings,
   now: number,
   trial: boolean,
+  startedIn?: number,
 ): PolicyState {
+  const spell = record.spell;
   switch (record.state) {
     case 'closed': {
+      if (startedIn !== undefined && startedIn !== spell) return record;
       const failures = record.failures + 1;
       return failures >= settings.failures
-        ? { state: 'open', openedAt: now }
-        : { state: 'closed', failures };
+        ? { state: 'open', openedAt: now, spell }
+        : { state: 'closed', failures, spell };
     }
     case 'half-open':
-      return trial ? { state: 'open', openedAt: now } : record;
+      return trial ? { state: 'open', openedAt: now, spell } : record;
     case 'open':
       // A call that started before the circuit opened and failed after: it changes nothing.
       return record;
   }
 }
 
-/** A call succeeded (or failed with an error that does not count: the dependency answered). */
+/**
+ * A call succeeded (or failed with an error that does not count: the dependency answered).
+ * `trial`: it holds a grant whose verdict has not counted yet; each grant counts once, as in the
+ * Lua scripts, where a token counts only while its lease is in the set (scripts.ts trial_counts).
+ */
 export function afterSuccess(
   record: PolicyState,
   settings: PolicySettings,
@@ -52,12 +73,14 @@ export function afterSuccess(
 ): PolicyState {
   switch (record.state) {
     case 'closed':
-      return record.failures === 0 ? record : CLOSED;
+      return record.failures === 0 ? record : { ...record, failures: 0 };
     case 'half-open': {
       if (!trial) return record;
       const successes = record.successes + 1;
-      if (successes >= settings.successThreshold) return CLOSED;
-      return { state: 'half-open', running: Math.max(0, record.running - 1), successes };
+      if (successes >= settings.successThreshold) {
+        return { state: 'closed', failures: 0, spell: record.spell + 1 };
+      }
+      return { ...record, running: Math.max(0, record.running - 1), successes };
     }
     case 'open':
       return record;
@@ -84,7 +107,7 @@ export function grantTrial(
       return undefined;
     case 'open':
       if (now < record.openedAt + settings.resetTimeoutMs) return undefined;
-      return { state: 'half-open', running: 1, successes: 0 };
+      return { state: 'half-open', running: 1, successes: 0, spell: record.spell };
     case 'half-open':
       if (record.running >= settings.halfOpenTrials) return undefined;
       return { ...record, running: record.running + 1 };

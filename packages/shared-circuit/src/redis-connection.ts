@@ -10,10 +10,16 @@ import {
   SUCCESS_SCRIPT,
   TRIAL_SCRIPT,
 } from './scripts.ts';
-import { parseSnapshot, type Snapshot, type TrialReply } from './snapshot.ts';
+import { parseSnapshot, SnapshotError, type Snapshot, type TrialReply } from './snapshot.ts';
 
 /** While down, how often to check whether Redis answers (and accepts writes) again. */
 const RESUME_EVERY_MS = 1000;
+
+/**
+ * A circuit Redis answered with an error is read again after a second, then twice as long each
+ * time up to this: a script that fails on every failure does not flap the circuit every second.
+ */
+const MAX_REFUSED_RETRY_MS = 30_000;
 
 /**
  * Circuits whose state is read at once when they join or the connection comes back: 10,000 reads
@@ -48,7 +54,10 @@ export interface ConnectionMember {
   readonly successThreshold: number;
   /** Connected, subscribed, writable, and the circuit's state read: the shared state can be used (again). */
   up(snapshot: Snapshot): void;
-  /** Redis went away, answered too late, or refused a write. Once per outage. */
+  /**
+   * Redis went away, answered too late, or refused a write. Once per outage. `reason` completes
+   * "Redis at <url> ...": `unreachable (<why>)`, or what Redis refused.
+   */
   down(reason: string): void;
   /** A change published by any process of the fleet, this one included. */
   change(snapshot: Snapshot): void;
@@ -97,11 +106,25 @@ export class RedisConnection {
   /** Members told `up` since the connection last came up. */
   readonly #upMembers = new Set<ConnectionMember>();
   readonly #subscribed = new Set<string>();
+  /**
+   * Circuits Redis answered with an error rather than a snapshot (their key of another type, a
+   * script's bug, a reply of another format): on their local breakers, read again now and then.
+   * The other circuits on the connection are not affected.
+   */
+  readonly #refused = new Map<
+    ConnectionMember,
+    { retryMs: number; timer: NodeJS.Timeout | undefined }
+  >();
   /** Circuits added while up, waiting for their state to be read (a batch at a time). */
   readonly #joining = new Set<ConnectionMember>();
   #pumping = false;
   #status: Status = 'connecting';
-  #lastReason = 'not connected yet';
+  #lastReason = unreachable('not connected yet');
+  /**
+   * Set when the server refuses what the URL asks for (a database it does not have): no
+   * reconnection mends that, so the circuits stay on their local breakers without retrying.
+   */
+  #refusal: string | undefined;
   #syncing = false;
   /** Bumped on every outage, so a command or sync that finishes after one is not taken for current. */
   #generation = 0;
@@ -126,10 +149,18 @@ export class RedisConnection {
     for (const redis of [this.#command, this.#subscriber]) {
       // A listener is required: without one ioredis prints every reconnection error.
       const onError = (error: unknown) => {
+        // ioredis sends SELECT on connecting, and on an error carries on in database 0: the
+        // circuit's state would land in another database than the URL's, so never go up.
+        const db = selectRefused(error);
+        if (db !== undefined) {
+          this.#refusal = `has no database ${db} (${describeRedisError(error)})`;
+          this.#lose(this.#refusal);
+          return;
+        }
         // Refused: nothing listens there any more, an outage rather than a blip.
         const refused = (error as { code?: unknown }).code === 'ECONNREFUSED';
         if (this.#status === 'connecting' || (this.#status === 'blip' && refused)) {
-          this.#lose(describeRedisError(error));
+          this.#lose(unreachable(describeRedisError(error)));
         }
       };
       const onClose = () => {
@@ -164,7 +195,7 @@ export class RedisConnection {
     });
     // A host that accepts the connection but never answers would leave the circuits connecting.
     this.#startupTimer = setTimeout(
-      () => this.#lose(`no answer within ${options.connectTimeoutMs} ms`),
+      () => this.#lose(unreachable(`no answer within ${options.connectTimeoutMs} ms`)),
       options.connectTimeoutMs,
     );
     this.#startupTimer.unref();
@@ -180,6 +211,8 @@ export class RedisConnection {
     this.#members.delete(member);
     this.#upMembers.delete(member);
     this.#joining.delete(member);
+    clearTimeout(this.#refused.get(member)?.timer);
+    this.#refused.delete(member);
     if (this.#members.size > 0) {
       // A process that makes and disposes circuits as it goes must not pile up subscriptions.
       const channel = member.keys.channel;
@@ -211,11 +244,16 @@ export class RedisConnection {
         return generation === this.#generation ? reply : undefined;
       } catch (error) {
         if (generation !== this.#generation) return undefined;
+        const answer = answerError(error);
+        if (answer !== undefined) {
+          this.#refuse(member, answer);
+          return undefined;
+        }
         if (isDroppedConnection(error) && attempt === 0) {
           this.#blip();
           continue;
         }
-        this.#lose(describeRedisError(error));
+        this.#lose(unreachable(describeRedisError(error)));
         return undefined;
       }
     }
@@ -227,6 +265,7 @@ export class RedisConnection {
     clearTimeout(this.#startupTimer);
     clearTimeout(this.#graceTimer);
     clearInterval(this.#resumeTimer);
+    for (const { timer } of this.#refused.values()) clearTimeout(timer);
     for (const detach of this.#detach) detach();
     await Promise.all([
       this.#borrowed ? Promise.resolve() : disconnect(this.#command),
@@ -259,6 +298,7 @@ export class RedisConnection {
    */
   async #sync(): Promise<void> {
     if (this.#syncing || this.#status === 'up' || this.#status === 'closed') return;
+    if (this.#refusal !== undefined) return;
     this.#syncing = true;
     const generation = this.#generation;
     try {
@@ -266,12 +306,10 @@ export class RedisConnection {
       const members = [...this.#members];
       await this.#subscribe(members);
       await Promise.all(Object.values(SCRIPTS).map((script) => script.load(this.#command)));
-      const snapshots: Snapshot[] = [];
+      const snapshots: Read[] = [];
       for (let start = 0; start < members.length; start += READ_BATCH) {
         const batch = members.slice(start, start + READ_BATCH);
-        snapshots.push(
-          ...(await Promise.all(batch.map((member) => this.#script(member, SCRIPTS.read, [])))),
-        );
+        snapshots.push(...(await Promise.all(batch.map((member) => this.#read(member)))));
       }
       if (generation !== this.#generation) return; // lost, or closed, meanwhile
       if (this.#subscriber.status !== 'ready' || this.#command.status !== 'ready') return;
@@ -282,9 +320,7 @@ export class RedisConnection {
       this.#upMembers.clear();
       this.#joining.clear();
       members.forEach((member, index) => {
-        if (!this.#members.has(member)) return;
-        this.#upMembers.add(member);
-        member.up(snapshots[index]!);
+        if (this.#members.has(member)) this.#admit(member, snapshots[index]!);
       });
       for (const member of this.#members) {
         if (!this.#upMembers.has(member)) void this.#join(member); // added during the sync
@@ -292,7 +328,7 @@ export class RedisConnection {
     } catch (error) {
       // A connection dropped mid-sync: its 'ready' brings another. Anything else is an outage.
       if (generation === this.#generation && !isDroppedConnection(error)) {
-        this.#lose(describeRedisError(error));
+        this.#lose(unreachable(describeRedisError(error)));
       }
     } finally {
       this.#syncing = false;
@@ -322,20 +358,59 @@ export class RedisConnection {
     const generation = this.#generation;
     try {
       await this.#subscribe(members);
-      const snapshots = await Promise.all(
-        members.map((member) => this.#script(member, SCRIPTS.read, [])),
-      );
+      const snapshots = await Promise.all(members.map((member) => this.#read(member)));
       if (generation !== this.#generation || this.#status !== 'up') return;
       members.forEach((member, index) => {
         if (!this.#members.has(member) || this.#upMembers.has(member)) return;
-        this.#upMembers.add(member);
-        member.up(snapshots[index]!);
+        this.#admit(member, snapshots[index]!);
       });
     } catch (error) {
       if (generation !== this.#generation) return;
       if (isDroppedConnection(error)) this.#blip();
-      else this.#lose(describeRedisError(error));
+      else this.#lose(unreachable(describeRedisError(error)));
     }
+  }
+
+  /** A circuit's state, or what Redis answered instead; an outage throws. */
+  async #read(member: ConnectionMember): Promise<Read> {
+    try {
+      return { snapshot: await this.#script(member, SCRIPTS.read, []) };
+    } catch (error) {
+      const refused = answerError(error);
+      if (refused === undefined) throw error;
+      return { refused };
+    }
+  }
+
+  /** A circuit read: up, unless Redis answered it with an error. */
+  #admit(member: ConnectionMember, read: Read): void {
+    if ('refused' in read) {
+      this.#refuse(member, read.refused);
+      return;
+    }
+    this.#upMembers.add(member);
+    member.up(read.snapshot);
+  }
+
+  /**
+   * Redis answered this circuit with an error: a fault of its own (a key of another type, a
+   * script's bug), not an outage, so it alone goes to its local breaker and is read again later.
+   */
+  #refuse(member: ConnectionMember, reason: string): void {
+    this.#upMembers.delete(member);
+    const known = this.#refused.get(member);
+    clearTimeout(known?.timer);
+    const retryMs =
+      known === undefined ? RESUME_EVERY_MS : Math.min(known.retryMs * 2, MAX_REFUSED_RETRY_MS);
+    const entry = { retryMs, timer: undefined as NodeJS.Timeout | undefined };
+    entry.timer = setTimeout(() => {
+      entry.timer = undefined;
+      // While down, the connection's own resume reads every circuit.
+      if (this.#status === 'up' && this.#members.has(member)) void this.#join(member);
+    }, retryMs);
+    entry.timer.unref();
+    this.#refused.set(member, entry);
+    member.down(reason);
   }
 
   async #subscribe(members: readonly ConnectionMember[]): Promise<void> {
@@ -352,7 +427,8 @@ export class RedisConnection {
     if (this.#status !== 'up') return;
     this.#setStatus('blip');
     this.#graceTimer = setTimeout(
-      () => this.#lose(`connection lost for more than ${this.#options.redisTimeoutMs} ms`),
+      () =>
+        this.#lose(unreachable(`connection lost for more than ${this.#options.redisTimeoutMs} ms`)),
       this.#options.redisTimeoutMs,
     );
     this.#graceTimer.unref();
@@ -448,6 +524,43 @@ async function bounded<T>(command: Promise<T>, timeoutMs: number): Promise<T> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** A circuit's read: its snapshot, or the error Redis answered with. */
+type Read = { snapshot: Snapshot } | { refused: string };
+
+/**
+ * Replies that say Redis cannot take the circuit's writes for now, on every key: an outage of
+ * the shared state, as a dropped connection is (a replica, a full or loading Redis, a busy script).
+ */
+const OUTAGE_REPLY =
+  /^(READONLY|OOM|MISCONF|LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|NOREPLICAS|MOVED|ASK)\b/;
+
+/**
+ * What completes "Redis at <url> ..." when Redis answered, but not with a snapshot: an error
+ * reply of the circuit's own (WRONGTYPE, a script's bug), or a reply this version cannot read.
+ * Undefined for an outage.
+ */
+function answerError(error: unknown): string | undefined {
+  if (error instanceof SnapshotError) {
+    return `gave a reply this version of shared-circuit cannot read (${error.message})`;
+  }
+  // By name: the caller's client may come from another copy of ioredis.
+  if (!(error instanceof Error) || error.name !== 'ReplyError') return undefined;
+  if (OUTAGE_REPLY.test(error.message)) return undefined;
+  return `answered with an error: ${describeRedisError(error)}`;
+}
+
+/** "Redis at <url> unreachable (<why>)": what a circuit logs. */
+function unreachable(why: string): string {
+  return `unreachable (${why})`;
+}
+
+/** The database of a SELECT that Redis refused (out of range), from ioredis's error event. */
+function selectRefused(error: unknown): string | undefined {
+  const command = (error as { command?: { name?: unknown; args?: unknown[] } }).command;
+  if (command?.name !== 'select') return undefined;
+  return String(command.args?.[0]);
 }
 
 /** The command never reached Redis or its answer never came back because the socket closed. */

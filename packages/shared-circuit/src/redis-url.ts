@@ -23,6 +23,13 @@ export function checkRedisUrl(url: string): string {
   if ((parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') || parsed.hostname === '') {
     throw new RedisUrlError(`REDIS_URL must look like redis://host:port, got "${redactUrl(url)}"`);
   }
+  // ioredis would send SELECT NaN, and throw its error where no caller can catch it.
+  const db = urlDb(parsed);
+  if (db !== null && !/^\d+$/.test(db)) {
+    throw new RedisUrlError(
+      `the database in REDIS_URL must be a whole number >= 0, got "${redactUrl(url)}"`,
+    );
+  }
   return url;
 }
 
@@ -53,14 +60,17 @@ export function redactUrl(url: string): string {
 /** The database number a URL selects (`/2` or `?db=2`), 0 when it names none. */
 export function redisDb(url: string): number {
   try {
-    const parsed = new URL(url);
-    const db =
-      parsed.pathname.length > 1 ? parsed.pathname.slice(1) : parsed.searchParams.get('db');
+    const db = urlDb(new URL(url));
     const number = Number(db ?? 0);
     return Number.isInteger(number) && number >= 0 ? number : 0;
   } catch {
     return 0;
   }
+}
+
+/** The database a URL names, as written (`/2` or `?db=2`); null when it names none. */
+function urlDb(parsed: URL): string | null {
+  return parsed.pathname.length > 1 ? parsed.pathname.slice(1) : parsed.searchParams.get('db');
 }
 
 /** A Redis or socket error as a short phrase for a log line. */

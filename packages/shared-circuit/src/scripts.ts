@@ -32,7 +32,7 @@ end
 -- own = true: the caller is a circuit, whose settings (ARGV[2..4]) replace the saved ones.
 local function load(now, own)
   local v = redis.call('HMGET', KEYS[1], 'state', 'failures', 'version', 'openedAt', 'forced',
-    'successes', 'resetMs', 'trials', 'threshold')
+    'successes', 'resetMs', 'trials', 'threshold', 'spell')
   local c = {
     state = v[1] or 'closed',
     failures = tonumber(v[2] or '0'),
@@ -43,10 +43,13 @@ local function load(now, own)
     resetMs = tonumber(v[7] or '0'),
     trials = tonumber(v[8] or '1'),
     threshold = tonumber(v[9] or '1'),
+    -- The version at which the circuit last closed: a failure sent for another closed spell
+    -- does not count. '' for a circuit saved by a version without it.
+    spell = v[10] or '',
     exists = v[3] ~= false,
   }
   if not c.exists then
-    c.state, c.failures, c.openedAt, c.forced, c.successes = 'closed', 0, 0, '', 0
+    c.state, c.failures, c.openedAt, c.forced, c.successes, c.spell = 'closed', 0, 0, '', 0, ''
   end
   if own then
     c.resetMs, c.trials, c.threshold = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -69,7 +72,7 @@ end
 local function snapshot(c, now)
   local version = string.format('%.0f', c.version)
   if c.state == 'closed' then
-    return { state = 'closed', version = version, failures = c.failures }
+    return { state = 'closed', version = version, failures = c.failures, spell = c.spell }
   elseif c.state == 'open' then
     if c.forced == 'open' then
       return { state = 'open', version = version, retryInMs = 0, forced = true }
@@ -91,10 +94,12 @@ end
 -- A circuit without a transition for a day is forgotten (it comes back closed), so circuits
 -- nobody uses any more, like the lab's one-off ones, do not stay in Redis for good; one isolated
 -- by hand stays until it is released.
+-- A circuit closed (or made) now starts a closed spell named after this version.
 local function save(c)
+  if c.state == 'closed' and c.spell == '' then c.spell = string.format('%.0f', c.version) end
   redis.call('HSET', KEYS[1], 'state', c.state, 'failures', c.failures, 'version', c.version,
     'openedAt', c.openedAt, 'forced', c.forced, 'successes', c.successes, 'resetMs', c.resetMs,
-    'trials', c.trials, 'threshold', c.threshold)
+    'trials', c.trials, 'threshold', c.threshold, 'spell', c.spell)
   if c.forced == '' then
     redis.call('PEXPIRE', KEYS[1], 86400000)
   else
@@ -121,20 +126,25 @@ local function close(c)
   c.state = 'closed'
   c.failures = 0
   c.successes = 0
+  c.spell = ''
   redis.call('DEL', KEYS[2])
 end
 
--- A trial's token counts while its lease is in the set, even run out (nobody has taken its
--- place since), or when the set is gone altogether (every lease ran out, none taken since).
+-- A trial's verdict counts while its token is in the set, even run out (nobody has taken its
+-- place since), and once: a success frees its place (ZREM), a failure or a close empties the set.
+-- A token not in the set (counted already, its place taken by another trial, or of an earlier
+-- half-open spell) changes nothing, so a success sent again after a lost reply, or the late
+-- success of a replaced lease, never counts twice towards the success threshold.
 local function trial_counts(token)
   if token == '' then return false end
-  return redis.call('ZSCORE', KEYS[2], token) ~= false or redis.call('EXISTS', KEYS[2]) == 0
+  return redis.call('ZSCORE', KEYS[2], token) ~= false
 end
 
--- The set lives as long as its longest lease.
-local function expire_leases(now)
-  local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
-  if last[2] then redis.call('PEXPIRE', KEYS[2], math.max(1, tonumber(last[2]) - now)) end
+-- The set lives as long as the half-open spell (open and close delete it), or a day as the
+-- state does: expiring it with its longest lease would forget a run-out lease whose verdict
+-- still counts.
+local function expire_leases()
+  redis.call('PEXPIRE', KEYS[2], 86400000)
 end
 `;
 
@@ -154,7 +164,9 @@ return cjson.encode(snapshot(c, now))
 
 /**
  * ARGV: the common four, failure threshold, trial token ('' for an ordinary call), the failure's
- * id. Closed: count the failure, open at the threshold. Half-open: a failed trial opens the
+ * id, the closed spell the call started in ('' when unknown or a trial). Closed: count the
+ * failure, open at the threshold; a failure of an earlier closed spell (held in a partition or a
+ * paused client while the fleet opened and closed again) is late and changes nothing. Half-open: a failed trial opens the
  * circuit for another full reset timeout. Anything else is a call that started before the
  * circuit opened and failed after: it changes nothing, so the count never passes the threshold.
  * The ids of the last 16 failures counted are kept, so a failure sent again after its reply was
@@ -162,7 +174,11 @@ return cjson.encode(snapshot(c, now))
  */
 export const FAILURE_SCRIPT = `${PRELUDE}
 local now, threshold, token, id = now_ms(), tonumber(ARGV[5]), ARGV[6], ARGV[7]
+local spell = ARGV[8] or ''
 local c = load(now, true)
+if c.state == 'closed' and spell ~= '' and c.spell ~= '' and spell ~= c.spell then
+  return cjson.encode(snapshot(c, now))
+end
 local recent = redis.call('HGET', KEYS[1], 'recent') or ''
 if string.find(recent, id, 1, true) then
   return cjson.encode(snapshot(c, now))
@@ -237,7 +253,7 @@ if c.state == 'half-open' then
   redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
   if redis.call('ZSCORE', KEYS[2], token) or redis.call('ZCARD', KEYS[2]) < c.trials then
     redis.call('ZADD', KEYS[2], now + lease_ms, token)
-    expire_leases(now)
+    expire_leases()
     -- Committed even when already half-open, so every process learns when to ask again.
     local reply = cjson.decode(commit(c, now))
     reply.granted = true
@@ -260,7 +276,6 @@ local now, lease_ms, token = now_ms(), tonumber(ARGV[5]), ARGV[6]
 local held = redis.call('ZSCORE', KEYS[2], token) ~= false
 if held then
   redis.call('ZADD', KEYS[2], 'XX', now + lease_ms, token)
-  expire_leases(now)
 end
 local reply = snapshot(load(now, true), now)
 reply.granted = held

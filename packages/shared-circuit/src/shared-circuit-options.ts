@@ -91,17 +91,18 @@ export interface ResolvedOptions {
   now: () => number;
 }
 
+/** The longest name, namespace or key: part of Redis keys and channels, and no host name is longer. */
+export const MAX_NAME_LENGTH = 255;
+
+/** Node's timers hold at most this many milliseconds; a longer delay fires after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Checks every option before anything connects; a bad one throws SharedCircuitOptionsError showing it. */
 export function resolveOptions(options: SharedCircuitOptions): ResolvedOptions {
-  const name = checkName('name', options.name);
+  const name = checkName('name', options.name, true);
   const namespace = checkName('namespace', options.namespace ?? 'circuit');
-  const failures = options.failures;
-  if (!Number.isInteger(failures) || failures < 1) {
-    throw new SharedCircuitOptionsError(
-      `failures must be a whole number >= 1, got ${String(failures)}`,
-    );
-  }
-  const resetTimeoutMs = positive('resetTimeoutMs', options.resetTimeoutMs);
+  const failures = wholeNumber('failures', options.failures);
+  const resetTimeoutMs = milliseconds('resetTimeoutMs', options.resetTimeoutMs);
   const redisUrl = options.redisUrl ?? redisUrlFromEnv();
   if (options.redis === undefined) parseRedisTarget(redisUrl); // a bad URL is a RedisUrlError
   return {
@@ -110,25 +111,36 @@ export function resolveOptions(options: SharedCircuitOptions): ResolvedOptions {
     redisUrl,
     failures,
     resetTimeoutMs,
-    trialLeaseMs: positive('trialLeaseMs', options.trialLeaseMs ?? resetTimeoutMs),
+    trialLeaseMs: milliseconds('trialLeaseMs', options.trialLeaseMs ?? resetTimeoutMs),
     halfOpenTrials: wholeNumber('halfOpenTrials', options.halfOpenTrials ?? 1),
     successThreshold: wholeNumber('successThreshold', options.successThreshold ?? 1),
-    redisTimeoutMs: positive('redisTimeoutMs', options.redisTimeoutMs ?? 500),
-    connectTimeoutMs: positive('connectTimeoutMs', options.connectTimeoutMs ?? 2000),
+    redisTimeoutMs: milliseconds('redisTimeoutMs', options.redisTimeoutMs ?? 500),
+    connectTimeoutMs: milliseconds('connectTimeoutMs', options.connectTimeoutMs ?? 2000),
     slowCallMs:
-      options.slowCallMs === undefined ? undefined : positive('slowCallMs', options.slowCallMs),
+      options.slowCallMs === undefined ? undefined : milliseconds('slowCallMs', options.slowCallMs),
     redis: options.redis,
-    isFailure: options.isFailure ?? (() => true),
-    log: options.log ?? ((line) => console.error(line)),
-    now: options.now ?? (() => performance.now()),
+    isFailure: fn('isFailure', options.isFailure ?? (() => true)),
+    log: fn('log', options.log ?? ((line) => console.error(line))),
+    now: fn('now', options.now ?? (() => performance.now())),
   };
 }
 
-/** A circuit name, namespace or key: part of Redis keys, so a restricted set of characters. */
-export function checkName(option: string, value: string): string {
-  if (typeof value !== 'string' || !/^[\w.:-]+$/.test(value)) {
+/**
+ * A circuit name, namespace or key: part of Redis keys, so a restricted set of characters, and at
+ * most MAX_NAME_LENGTH of them. `brackets`: a name or key may hold an IPv6 host (`[::1]:8080`);
+ * a namespace may not, as it is part of a SCAN pattern (control.ts), where brackets match sets.
+ */
+export function checkName(option: string, value: string, brackets = false): string {
+  const allowed = brackets ? /^[\w.:[\]-]+$/ : /^[\w.:-]+$/;
+  if (typeof value !== 'string' || !allowed.test(value)) {
+    const chars = brackets ? '"_", "-", ".", ":", "[" or "]"' : '"_", "-", "." or ":"';
     throw new SharedCircuitOptionsError(
-      `${option} must be letters, digits, "_", "-", "." or ":", got "${String(value)}"`,
+      `${option} must be letters, digits, ${chars}, got ${show(value)}`,
+    );
+  }
+  if (value.length > MAX_NAME_LENGTH) {
+    throw new SharedCircuitOptionsError(
+      `${option} must be at most ${MAX_NAME_LENGTH} characters, got one of ${value.length}: "${value.slice(0, 40)}..."`,
     );
   }
   return value;
@@ -137,17 +149,30 @@ export function checkName(option: string, value: string): string {
 function wholeNumber(option: string, value: number): number {
   if (!Number.isInteger(value) || value < 1) {
     throw new SharedCircuitOptionsError(
-      `${option} must be a whole number >= 1, got ${String(value)}`,
+      `${option} must be a whole number >= 1, got ${show(value)}`,
     );
   }
   return value;
 }
 
-function positive(option: string, value: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+/** A delay a Node timer can keep: a longer one would fire at once and break the circuit. */
+export function milliseconds(option: string, value: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS) {
     throw new SharedCircuitOptionsError(
-      `${option} must be a number of milliseconds > 0, got ${value}`,
+      `${option} must be a number of milliseconds > 0 and <= ${MAX_TIMER_MS}, got ${show(value)}`,
     );
   }
   return value;
+}
+
+function fn<F>(option: string, value: F): F {
+  if (typeof value !== 'function') {
+    throw new SharedCircuitOptionsError(`${option} must be a function, got ${show(value)}`);
+  }
+  return value;
+}
+
+/** A value as the caller wrote it: a string in quotes, so `"3"` is not mistaken for 3. */
+function show(value: unknown): string {
+  return typeof value === 'string' ? `"${value}"` : String(value);
 }

@@ -20,7 +20,8 @@ import type { Cluster, Redis } from 'ioredis';
 
 /** What this process knows of the shared state, kept in memory so a closed circuit costs no round trip. */
 type View =
-  | { state: 'closed'; version: number; failures: number }
+  /** `spell`: the closed spell (scripts.ts), sent with a failure so a late one does not count. */
+  | { state: 'closed'; version: number; failures: number; spell: string }
   /**
    * `retryAt` (local clock): when to ask Redis for the trial; until then, reject without asking.
    * Isolated by hand: never (Infinity) until released.
@@ -311,8 +312,13 @@ export class SharedCircuit implements AsyncDisposable {
    * `then` rather than an async function: this is the closed path's whole cost.
    */
   #callClosed<T>(action: CircuitAction<T>, context: ExecuteContext): Promise<T> {
-    if (this.#slowCalls !== undefined)
-      return this.#callClosedWatched(action, context, this.#slowCalls);
+    // The closed spell the call starts in: its failure counts in that spell only.
+    const backend = this.#backend;
+    const spell =
+      backend.kind === 'shared' && backend.view.state === 'closed' ? backend.view.spell : '';
+    if (this.#slowCalls !== undefined) {
+      return this.#callClosedWatched(action, context, this.#slowCalls, spell);
+    }
     let called: Promise<T>;
     try {
       called = Promise.resolve(action(context)); // the same promise when it is one already
@@ -324,7 +330,7 @@ export class SharedCircuit implements AsyncDisposable {
         this.#closedSuccess();
         return value;
       },
-      (error: unknown) => this.#closedFailure(error, context.signal),
+      (error: unknown) => this.#closedFailure(error, context.signal, spell),
     );
   }
 
@@ -333,16 +339,17 @@ export class SharedCircuit implements AsyncDisposable {
     action: CircuitAction<T>,
     context: ExecuteContext,
     watch: SlowCallWatch,
+    spell: string,
   ): Promise<T> {
     const watched = watch.start(() => {
-      void this.#run('failure', [this.#options.failures, '', randomUUID()]);
+      void this.#run('failure', [this.#options.failures, '', randomUUID(), spell]);
     });
     let value: T;
     try {
       value = await action(context);
     } catch (error) {
       if (watch.end(watched)) throw error; // counted when it turned slow
-      return this.#closedFailure(error, context.signal);
+      return this.#closedFailure(error, context.signal, spell);
     }
     if (!watch.end(watched)) this.#closedSuccess();
     return value;
@@ -361,10 +368,10 @@ export class SharedCircuit implements AsyncDisposable {
     }
   }
 
-  async #closedFailure(error: unknown, signal: AbortSignal): Promise<never> {
+  async #closedFailure(error: unknown, signal: AbortSignal, spell: string): Promise<never> {
     // An error after the caller aborted is the abort's doing, not the dependency's.
     if (!signal.aborted && this.#options.isFailure(error)) {
-      await this.#run('failure', [this.#options.failures, '', randomUUID()]);
+      await this.#run('failure', [this.#options.failures, '', randomUUID(), spell]);
     }
     throw error;
   }
@@ -401,7 +408,7 @@ export class SharedCircuit implements AsyncDisposable {
     const renewal = setInterval(() => void this.#link.run('renew', [leaseMs, token]), every);
     renewal.unref();
     // A trial that turns slow has failed, then: the circuit opens again at once.
-    const failTrial = () => this.#run('failure', [this.#options.failures, token, randomUUID()]);
+    const failTrial = () => this.#run('failure', [this.#options.failures, token, randomUUID(), '']);
     const watched = this.#slowCalls?.start(() => {
       clearInterval(renewal);
       void failTrial();
@@ -455,7 +462,12 @@ export class SharedCircuit implements AsyncDisposable {
     const now = this.#options.now();
     switch (snapshot.state) {
       case 'closed':
-        return { state: 'closed', version: snapshot.version, failures: snapshot.failures };
+        return {
+          state: 'closed',
+          version: snapshot.version,
+          failures: snapshot.failures,
+          spell: snapshot.spell,
+        };
       case 'open':
         return {
           state: 'open',
@@ -485,7 +497,7 @@ export class SharedCircuit implements AsyncDisposable {
   }
 
   /**
-   * Redis is unreachable: log one line per outage and carry on with a local breaker that starts
+   * Redis is unreachable (or refuses what the circuit needs): log one line per outage and carry on with a local breaker that starts
    * from the last shared view (open stays open until its retry time).
    */
   #onDown(reason: string): void {
@@ -509,7 +521,7 @@ export class SharedCircuit implements AsyncDisposable {
     this.#settleReady('local');
     this.#events.emit({ type: 'fallback', to: 'local', reason });
     this.#options.log(
-      `fleet: Redis at ${redactUrl(this.#options.redisUrl)} unreachable (${reason}); circuit "${this.#options.name}" carries on with a local breaker`,
+      `fleet: Redis at ${redactUrl(this.#options.redisUrl)} ${reason}; circuit "${this.#options.name}" carries on with a local breaker`,
     );
   }
 

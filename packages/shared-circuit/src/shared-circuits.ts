@@ -1,6 +1,10 @@
 import { SharedCircuit } from './shared-circuit.ts';
-import { checkName, resolveOptions, type SharedCircuitOptions } from './shared-circuit-options.ts';
-import { SharedCircuitOptionsError } from './errors/options-error.ts';
+import {
+  checkName,
+  milliseconds,
+  resolveOptions,
+  type SharedCircuitOptions,
+} from './shared-circuit-options.ts';
 
 export interface SharedCircuitsOptions extends Omit<SharedCircuitOptions, 'name'> {
   /**
@@ -10,9 +14,6 @@ export interface SharedCircuitsOptions extends Omit<SharedCircuitOptions, 'name'
    */
   idleMs?: number;
 }
-
-/** Longest key: a key is part of Redis keys and a pub/sub channel, and no host name is longer. */
-const MAX_KEY_LENGTH = 255;
 
 /**
  * One shared circuit per key (a host, an endpoint, a tenant), made on first use:
@@ -33,12 +34,7 @@ export class SharedCircuits {
   constructor(options: SharedCircuitsOptions) {
     // Every option checked now, with a stand-in name, so a bad one fails here, not on first use.
     resolveOptions({ ...options, name: 'key' });
-    const idleMs = options.idleMs ?? 600_000;
-    if (typeof idleMs !== 'number' || !Number.isFinite(idleMs) || idleMs <= 0) {
-      throw new SharedCircuitOptionsError(
-        `idleMs must be a number of milliseconds > 0, got ${idleMs}`,
-      );
-    }
+    const idleMs = milliseconds('idleMs', options.idleMs ?? 600_000);
     this.#options = options; // the circuits ignore idleMs
     this.#idleMs = idleMs;
     this.#now = options.now ?? (() => performance.now());
@@ -55,7 +51,7 @@ export class SharedCircuits {
       if (now - this.#sweptAt >= this.#idleMs / 2) this.#sweep(now);
       return known.circuit;
     }
-    const circuit = new SharedCircuit({ ...this.#options, name: checkKey(key) });
+    const circuit = new SharedCircuit({ ...this.#options, name: checkName('key', key, true) });
     this.#circuits.set(key, { circuit, usedAt: now });
     this.#sweep(now);
     return circuit;
@@ -102,13 +98,4 @@ export class SharedCircuits {
       this.#sweeper.unref();
     }
   }
-}
-
-function checkKey(key: string): string {
-  if (typeof key === 'string' && key.length > MAX_KEY_LENGTH) {
-    throw new SharedCircuitOptionsError(
-      `key must be at most ${MAX_KEY_LENGTH} characters, got one of ${key.length}: "${key.slice(0, 40)}..."`,
-    );
-  }
-  return checkName('key', key);
 }

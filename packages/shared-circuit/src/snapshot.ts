@@ -3,7 +3,8 @@
  * are relative ("in N ms"), so no process has to agree with Redis's clock.
  */
 export type Snapshot =
-  | { state: 'closed'; version: number; failures: number }
+  /** `spell`: the version at which it closed, '' when Redis has none (saved by an older version). */
+  | { state: 'closed'; version: number; failures: number; spell: string }
   /** `forced`: isolated by hand (control.ts), open with no trial until released. */
   | { state: 'open'; version: number; retryInMs: number; forced?: true }
   | { state: 'half-open'; version: number; leaseMs: number };
@@ -17,14 +18,25 @@ export class SnapshotError extends Error {
 
 /** Parses the JSON a script returns or publishes; anything else is a bug, not a Redis outage. */
 export function parseSnapshot(json: string): TrialReply {
-  const value: unknown = JSON.parse(json);
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw bad(json);
+  }
   if (typeof value !== 'object' || value === null) throw bad(json);
   const record = value as Record<string, unknown>;
   const version = versionField(record, json);
   const granted = record['granted'] === true;
   switch (record['state']) {
     case 'closed':
-      return { state: 'closed', version, failures: numberField(record, 'failures', json), granted };
+      return {
+        state: 'closed',
+        version,
+        failures: numberField(record, 'failures', json),
+        spell: typeof record['spell'] === 'string' ? record['spell'] : '',
+        granted,
+      };
     case 'open': {
       const retryInMs = numberField(record, 'retryInMs', json);
       if (record['forced'] === true) {

@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { test } from '../../../test/helpers/redis-test.ts';
 import { redisUrl, uniqueNamespace } from '../../../test/helpers/redis.ts';
 import { ROOT } from '../../../test/helpers/run-command.ts';
+import { test as plainTest } from 'node:test';
 
 const run = promisify(execFile);
 const PACKAGE = join(ROOT, 'packages/shared-circuit');
@@ -130,5 +131,39 @@ test(
       `${namespace}:{payments}:probe`,
     );
     redis.disconnect();
+  },
+);
+
+// The linters pack the package too (prepack rebuilds dist/): in this file, so never at the same
+// time as the tarball test above.
+plainTest('publint finds nothing to say about the package', { timeout: 120_000 }, async () => {
+  const { stdout } = await run('npx', ['--no-install', 'publint', '--strict', PACKAGE], {
+    cwd: ROOT,
+  });
+  assert.match(stdout, /All good!/);
+});
+
+plainTest(
+  'arethetypeswrong resolves every entry point for Node 16+ ESM and CJS and for bundlers',
+  { timeout: 120_000 },
+  async () => {
+    // --profile node16: node10 resolution (no `exports`) is not supported. cjs-resolves-to-esm: on
+    // Node >= 22.12 (the package's engines) require() loads ESM; the tarball test proves it.
+    // attw exits 1 on any problem it does not ignore: run() rejects then.
+    const { stdout } = await run(
+      'npx',
+      [
+        '--no-install',
+        'attw',
+        '--pack',
+        PACKAGE,
+        '--profile',
+        'node16',
+        '--ignore-rules',
+        'cjs-resolves-to-esm',
+      ],
+      { cwd: ROOT },
+    );
+    assert.match(stdout, /"shared-circuit\/metrics"/, 'both entry points were checked');
   },
 );
