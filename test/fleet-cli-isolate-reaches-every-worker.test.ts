@@ -71,7 +71,8 @@ test('npm run circuit -- isolate makes every worker of a running npm run fleet r
     return workers.every(
       (w) =>
         metric(scraped, w, 'state', ',state="open"') === 1 &&
-        metric(scraped, w, 'rejected_total') > metric(before, w, 'rejected_total'),
+        metric(scraped, w, 'rejected_total', ',level="fleet"') >
+          metric(before, w, 'rejected_total', ',level="fleet"'),
     );
   });
   const settled = await scrape();

@@ -84,7 +84,10 @@ test("npm run fleet --metrics-port serves the workers' shared-circuit metrics wh
     assert.equal(metric(last, worker, 'mode', ',mode="shared"'), 1);
     assert.ok(metric(last, worker, 'calls_total', ',outcome="success"') > 0);
     assert.ok(metric(last, worker, 'calls_total', ',outcome="failure"') > 0);
-    assert.ok(metric(last, worker, 'rejected_total') > 0, 'rejections while open');
+    assert.ok(
+      metric(last, worker, 'rejected_total', ',level="fleet"') > 0,
+      'rejections while open',
+    );
     assert.ok(metric(last, worker, 'transitions_total', ',from="closed",to="open"') >= 1);
     const trials = ['success', 'failure', 'ignored'].reduce(
       (sum, outcome) => sum + metric(last, worker, 'trial_calls_total', `,outcome="${outcome}"`),

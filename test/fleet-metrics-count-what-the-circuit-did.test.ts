@@ -45,7 +45,8 @@ test('the metrics on the registry the user passes count what the circuit did, an
   assert.equal(open.get(at('state', ',state="closed"')), 0);
   assert.equal(open.get(at('calls_total', ',outcome="success"')), 1);
   assert.equal(open.get(at('calls_total', ',outcome="failure"')), 2);
-  assert.equal(open.get(at('rejected_total', '')), 3);
+  assert.equal(open.get(at('rejected_total', ',level="fleet"')), 3);
+  assert.equal(open.get(at('rejected_total', ',level="process"')), 0);
   assert.equal(open.get(at('transitions_total', ',from="closed",to="open"')), 1);
 
   await sleep(FLEET_RESET_TIMEOUT_MS + FLEET_CLOCK_SLACK_MS);
@@ -69,7 +70,14 @@ test('the metrics on the registry the user passes count what the circuit did, an
 test('metrics refuse an event without a label they were set up with', () => {
   const metrics = new CircuitMetrics({ registry: new Registry(), labelNames: ['worker'] });
   assert.throws(
-    () => metrics.record({ type: 'rejected', circuit: 'c', state: 'open', mode: 'shared' }),
+    () =>
+      metrics.record({
+        type: 'rejected',
+        level: 'fleet',
+        circuit: 'c',
+        state: 'open',
+        mode: 'shared',
+      }),
     /label "worker" is missing/,
   );
 });

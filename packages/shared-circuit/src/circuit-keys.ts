@@ -6,6 +6,8 @@ export interface CircuitKeys {
   readonly lease: string;
   /** String with a short TTL that the read script writes, to learn that Redis accepts writes. */
   readonly probe: string;
+  /** Hash: the fleet's call and failure counts in time buckets, for the failure-rate rule. */
+  readonly rate: string;
   /** Pub/sub channel every transition is published on. */
   readonly channel: string;
 }
@@ -23,6 +25,7 @@ export function circuitKeys(namespace: string, name: string, db = 0): CircuitKey
     state: `${base}:state`,
     lease: `${base}:trial`,
     probe: `${base}:probe`,
+    rate: `${base}:rate`,
     channel: `${base}:db${db}:transitions`,
   };
 }

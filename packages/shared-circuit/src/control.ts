@@ -134,7 +134,11 @@ export class CircuitControl {
     const circuit = checkName('circuit name', name, true);
     const keys = circuitKeys(this.#namespace, circuit, this.#db);
     const reply = await this.#call(() =>
-      CONTROL.run(this.#redis, [keys.state, keys.lease, keys.probe], [keys.channel, action]),
+      CONTROL.run(
+        this.#redis,
+        [keys.state, keys.lease, keys.probe, keys.rate],
+        [keys.channel, action],
+      ),
     );
     const record = JSON.parse(String(reply)) as Record<string, unknown>;
     if (record['unknown'] === true) {

@@ -1,5 +1,5 @@
 import type { CircuitState } from './circuit-state.ts';
-import { isCircuitOpenError } from './errors/circuit-open-error.ts';
+import { isCircuitOpenError, type RejectionLevel } from './errors/circuit-open-error.ts';
 
 /** Where the circuit's state lived when the event happened (SharedCircuit.mode): in Redis, or in the local fallback. */
 export type EventMode = 'connecting' | 'shared' | 'local' | 'disposed';
@@ -22,8 +22,8 @@ export type CircuitEventBody =
    * what a failed or ignored call threw (undefined after a success).
    */
   | { type: 'call'; outcome: CallOutcome; trial: boolean; durationMs: number; error?: unknown }
-  /** A call refused by the open circuit: its action never ran. */
-  | { type: 'rejected' }
+  /** A call refused by the open circuit (at `level`: fleet, process or local): its action never ran. */
+  | { type: 'rejected'; level: RejectionLevel }
   /** A trial call starts: its action runs while the circuit is not closed. */
   | { type: 'trial' }
   /**
@@ -130,7 +130,7 @@ export class CircuitEvents {
     try {
       return await execute(observed);
     } catch (error) {
-      if (!ran && isCircuitOpenError(error)) this.emit({ type: 'rejected' });
+      if (!ran && isCircuitOpenError(error)) this.emit({ type: 'rejected', level: error.level });
       throw error;
     }
   }

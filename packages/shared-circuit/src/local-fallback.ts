@@ -1,5 +1,5 @@
 import type { CircuitState } from './circuit-state.ts';
-import { CircuitOpenError } from './errors/circuit-open-error.ts';
+import { CircuitOpenError, type RejectionLevel } from './errors/circuit-open-error.ts';
 import {
   afterFailure,
   afterSuccess,
@@ -12,6 +12,8 @@ import {
 
 export interface LocalFallbackOptions {
   circuit: string;
+  /** What its rejections say: `local` standing in for Redis, `process` as a process's own level. */
+  level: RejectionLevel;
   settings: PolicySettings;
   isFailure: (error: unknown) => boolean;
   now: () => number;
@@ -54,7 +56,7 @@ export class LocalFallback {
       if (granted === undefined) {
         throw new CircuitOpenError(
           this.#options.circuit,
-          'local',
+          this.#options.level,
           retryInMs(this.#record, settings, now()),
         );
       }

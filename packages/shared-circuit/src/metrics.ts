@@ -1,10 +1,12 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { CircuitState } from './circuit-state.ts';
+import type { RejectionLevel } from './errors/circuit-open-error.ts';
 import type { CallOutcome, EventMode, SharedCircuitEvent } from './events.ts';
 
 const STATES: readonly CircuitState[] = ['closed', 'open', 'half-open'];
 const MODES = ['shared', 'local'] as const;
 const OUTCOMES: readonly CallOutcome[] = ['success', 'failure', 'ignored'];
+const LEVELS: readonly RejectionLevel[] = ['fleet', 'process', 'local'];
 
 export interface CircuitMetricsOptions {
   /** The prom-client registry the metrics are registered on. Required: this module never touches the global one. */
@@ -77,8 +79,8 @@ export class CircuitMetrics {
     });
     this.#rejected = new Counter({
       name: `${prefix}rejected_total`,
-      help: 'Calls the open circuit refused without running them.',
-      labelNames: labels(),
+      help: 'Calls the open circuit refused without running them, by the level that refused them (fleet, process, local).',
+      labelNames: labels('level'),
       registers,
     });
     this.#trials = new Counter({
@@ -117,7 +119,7 @@ export class CircuitMetrics {
         if (event.trial) this.#trials.inc({ ...base, outcome: event.outcome });
         return;
       case 'rejected':
-        this.#rejected.inc(base);
+        this.#rejected.inc({ ...base, level: event.level });
         return;
       case 'trial':
         return; // counted with its outcome when the call ends
@@ -140,7 +142,7 @@ export class CircuitMetrics {
       this.#seen.add(key);
       for (const outcome of OUTCOMES) this.#calls.inc({ ...base, outcome }, 0);
       for (const outcome of OUTCOMES) this.#trials.inc({ ...base, outcome }, 0);
-      this.#rejected.inc(base, 0);
+      for (const level of LEVELS) this.#rejected.inc({ ...base, level }, 0);
       for (const to of MODES) this.#fallbacks.inc({ ...base, to }, 0);
     }
     return base;

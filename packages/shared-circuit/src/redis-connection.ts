@@ -6,6 +6,7 @@ import { createRedisClient, parseRedisTarget, type ClientOptions } from './redis
 import {
   FAILURE_SCRIPT,
   READ_SCRIPT,
+  RATE_SCRIPT,
   RENEW_SCRIPT,
   SUCCESS_SCRIPT,
   TRIAL_SCRIPT,
@@ -33,6 +34,7 @@ export const SCRIPTS = {
   success: new LuaScript(SUCCESS_SCRIPT),
   trial: new LuaScript(TRIAL_SCRIPT),
   renew: new LuaScript(RENEW_SCRIPT),
+  rate: new LuaScript(RATE_SCRIPT),
 };
 
 /** The Lua scripts that change a circuit's state (every script but `read`). */
@@ -281,7 +283,7 @@ export class RedisConnection {
     const { keys, resetTimeoutMs, halfOpenTrials, successThreshold } = member;
     const running = script.run(
       this.#command,
-      [keys.state, keys.lease, keys.probe],
+      [keys.state, keys.lease, keys.probe, keys.rate],
       [keys.channel, resetTimeoutMs, halfOpenTrials, successThreshold, ...args],
     );
     const reply = this.#borrowed

@@ -115,11 +115,19 @@ local function commit(c, now)
   return json
 end
 
+-- Opening or closing starts the counts over: the processes behind the consecutive failures, and
+-- the failure-rate window (KEYS[4]).
+local function forget_counts()
+  redis.call('HDEL', KEYS[1], 'failers')
+  if KEYS[4] then redis.call('DEL', KEYS[4]) end
+end
+
 local function open(c, now)
   c.state = 'open'
   c.openedAt = now
   c.successes = 0
   redis.call('DEL', KEYS[2])
+  forget_counts()
 end
 
 local function close(c)
@@ -128,6 +136,7 @@ local function close(c)
   c.successes = 0
   c.spell = ''
   redis.call('DEL', KEYS[2])
+  forget_counts()
 end
 
 -- A trial's verdict counts while its token is in the set, even run out (nobody has taken its
@@ -175,6 +184,8 @@ return cjson.encode(snapshot(c, now))
 export const FAILURE_SCRIPT = `${PRELUDE}
 local now, threshold, token, id = now_ms(), tonumber(ARGV[5]), ARGV[6], ARGV[7]
 local spell = ARGV[8] or ''
+-- The process the failure comes from, and how many distinct ones the count must hold to open.
+local pid, min_processes = ARGV[9] or '', tonumber(ARGV[10] or '1')
 local c = load(now, true)
 if c.state == 'closed' and spell ~= '' and c.spell ~= '' and spell ~= c.spell then
   return cjson.encode(snapshot(c, now))
@@ -196,7 +207,17 @@ local function counted()
 end
 if c.state == 'closed' then
   c.failures = c.failures + 1
-  if c.failures >= threshold then open(c, now) end
+  local failers = redis.call('HGET', KEYS[1], 'failers') or ''
+  if min_processes > 1 and not string.find(',' .. failers .. ',', ',' .. pid .. ',', 1, true) then
+    failers = failers == '' and pid or (failers .. ',' .. pid)
+    redis.call('HSET', KEYS[1], 'failers', failers)
+  end
+  local distinct = 1
+  if min_processes > 1 then
+    distinct = 0
+    for _ in string.gmatch(failers, '[^,]+') do distinct = distinct + 1 end
+  end
+  if c.failures >= threshold and distinct >= min_processes then open(c, now) end
   return counted()
 end
 if c.state == 'half-open' and trial_counts(token) then
@@ -218,6 +239,7 @@ local c = load(now, true)
 if c.state == 'closed' then
   if c.failures > 0 then
     c.failures = 0
+    redis.call('HDEL', KEYS[1], 'failers')
     return commit(c, now)
   end
   return cjson.encode(snapshot(c, now))
@@ -319,4 +341,55 @@ reply.halfOpenTrials = c.trials
 reply.successThreshold = c.threshold
 reply.ttlMs = redis.call('PTTL', KEYS[1])
 return cjson.encode(reply)
+`;
+
+/**
+ * ARGV: the common four, then this process's calls and failures since its last flush, its id, the
+ * bucket and window lengths (ms), the failure ratio, the minimum throughput, the minimum number of
+ * processes, and the closed spell the counts were made in. Adds the counts to the window's time
+ * bucket (by Redis's clock), sums the buckets of the last sampling duration, and opens a closed
+ * circuit when they hold at least the minimum throughput and their failure share is at or above
+ * the ratio, with failures from at least that many processes (Polly v8's rule, fleet-wide).
+ * Counts from another closed spell are dropped. Publishes only when it opens.
+ */
+export const RATE_SCRIPT = `${PRELUDE}
+local now = now_ms()
+local calls, fails, pid = tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7]
+local bucket_ms, window_ms = tonumber(ARGV[8]), tonumber(ARGV[9])
+local ratio, min_throughput = tonumber(ARGV[10]), tonumber(ARGV[11])
+local min_processes, spell = tonumber(ARGV[12]), ARGV[13] or ''
+local c = load(now, true)
+if c.state ~= 'closed' then return cjson.encode(snapshot(c, now)) end
+if spell ~= '' and c.spell ~= '' and spell ~= c.spell then return cjson.encode(snapshot(c, now)) end
+local bucket = string.format('%.0f', math.floor(now / bucket_ms))
+if calls > 0 then redis.call('HINCRBY', KEYS[4], bucket .. ':c', calls) end
+if fails > 0 then
+  redis.call('HINCRBY', KEYS[4], bucket .. ':f', fails)
+  redis.call('HSET', KEYS[4], bucket .. ':p:' .. pid, 1)
+end
+redis.call('PEXPIRE', KEYS[4], window_ms + bucket_ms)
+-- The buckets that overlap the last window_ms; older ones are deleted.
+local oldest = math.floor((now - window_ms) / bucket_ms) + 1
+local fields = redis.call('HGETALL', KEYS[4])
+local total, failed, processes, stale = 0, 0, {}, {}
+for i = 1, #fields, 2 do
+  local b, kind, who = string.match(fields[i], '^(%d+):(%a)(.*)$')
+  if tonumber(b) < oldest then
+    stale[#stale + 1] = fields[i]
+  elseif kind == 'c' then
+    total = total + tonumber(fields[i + 1])
+  elseif kind == 'f' then
+    failed = failed + tonumber(fields[i + 1])
+  else
+    processes[who] = true
+  end
+end
+if #stale > 0 then redis.call('HDEL', KEYS[4], unpack(stale)) end
+local distinct = 0
+for _ in pairs(processes) do distinct = distinct + 1 end
+if total > 0 and total >= min_throughput and failed / total >= ratio and distinct >= min_processes then
+  open(c, now)
+  return commit(c, now)
+end
+return cjson.encode(snapshot(c, now))
 `;

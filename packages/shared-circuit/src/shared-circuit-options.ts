@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { Cluster, Redis } from 'ioredis';
 import { SharedCircuitOptionsError } from './errors/options-error.ts';
 import { redisUrlFromEnv } from './redis-url.ts';
@@ -56,6 +57,32 @@ export interface SharedCircuitOptions {
    */
   slowCallMs?: number;
   /**
+   * Distinct processes whose failures must be in the count (or the failure-rate window) for the
+   * fleet's circuit to open, so one bad process cannot trip the fleet. From 2 on, each process
+   * also keeps a circuit of its own with the same rules: a process whose calls fail while the
+   * fleet's succeed opens it, rejects its own calls (level `process`), sends its own trial after
+   * the reset timeout and rejoins when it succeeds. Default 1: the fleet opens on any failures.
+   */
+  minProcesses?: number;
+  /**
+   * This process's name in the counts of `minProcesses` and the failure rate. Default
+   * `<hostname>:<pid>`, which tells processes on one host apart.
+   */
+  processId?: string;
+  /**
+   * Open also when, over the last `samplingDurationMs`, at least `minimumThroughput` calls were
+   * made across the fleet and this share of them (0 to 1) failed: Polly v8's rule, counted by the
+   * whole fleet. `failures` stays the consecutive rule; either opens the circuit. Calls are counted
+   * in memory and sent every `samplingDurationMs / 8` (at most 250 ms), off the call path, so the
+   * circuit opens at most that much (plus a round trip) later than an exact count would. Default:
+   * none (consecutive failures only).
+   */
+  failureRatio?: number;
+  /** With `failureRatio`: the fewest calls in the window that can open the circuit. Default 100. */
+  minimumThroughput?: number;
+  /** With `failureRatio`: the window the rate is taken over, in milliseconds. Default 30000. */
+  samplingDurationMs?: number;
+  /**
    * A Redis command slower than this, or a dropped connection not back within it, counts as Redis
    * unreachable; a connection back sooner is no outage at all (no log line, no local breaker).
    * Default 500 ms.
@@ -73,6 +100,15 @@ export interface SharedCircuitOptions {
 }
 
 /** SharedCircuitOptions with every default filled in. */
+/** The failure-rate rule, when `failureRatio` is given. */
+export interface RateRule {
+  failureRatio: number;
+  minimumThroughput: number;
+  samplingDurationMs: number;
+  /** How often a process sends its counts. */
+  flushMs: number;
+}
+
 export interface ResolvedOptions {
   name: string;
   namespace: string;
@@ -85,6 +121,9 @@ export interface ResolvedOptions {
   redisTimeoutMs: number;
   connectTimeoutMs: number;
   slowCallMs: number | undefined;
+  minProcesses: number;
+  processId: string;
+  rate: RateRule | undefined;
   redis: Redis | Cluster | undefined;
   isFailure: (error: unknown) => boolean;
   log: (line: string) => void;
@@ -118,6 +157,9 @@ export function resolveOptions(options: SharedCircuitOptions): ResolvedOptions {
     connectTimeoutMs: milliseconds('connectTimeoutMs', options.connectTimeoutMs ?? 2000),
     slowCallMs:
       options.slowCallMs === undefined ? undefined : milliseconds('slowCallMs', options.slowCallMs),
+    minProcesses: wholeNumber('minProcesses', options.minProcesses ?? 1),
+    processId: checkProcessId(options.processId ?? `${hostname()}:${process.pid}`),
+    rate: rateRule(options),
     redis: options.redis,
     isFailure: fn('isFailure', options.isFailure ?? (() => true)),
     log: fn('log', options.log ?? ((line) => console.error(line))),
@@ -144,6 +186,43 @@ export function checkName(option: string, value: string, brackets = false): stri
     );
   }
   return value;
+}
+
+function checkProcessId(value: string): string {
+  if (typeof value !== 'string' || !/^[^,\s]{1,255}$/.test(value)) {
+    throw new SharedCircuitOptionsError(
+      `processId must be 1 to 255 characters with no comma or space, got ${show(value)}`,
+    );
+  }
+  return value;
+}
+
+function rateRule(options: SharedCircuitOptions): RateRule | undefined {
+  const { failureRatio, minimumThroughput, samplingDurationMs } = options;
+  if (failureRatio === undefined) {
+    const stray =
+      minimumThroughput !== undefined
+        ? 'minimumThroughput'
+        : samplingDurationMs !== undefined
+          ? 'samplingDurationMs'
+          : undefined;
+    if (stray !== undefined) {
+      throw new SharedCircuitOptionsError(`${stray} goes with failureRatio, which is not given`);
+    }
+    return undefined;
+  }
+  if (typeof failureRatio !== 'number' || !(failureRatio > 0 && failureRatio <= 1)) {
+    throw new SharedCircuitOptionsError(
+      `failureRatio must be a number above 0 and at most 1, got ${show(failureRatio)}`,
+    );
+  }
+  const sampling = milliseconds('samplingDurationMs', samplingDurationMs ?? 30_000);
+  return {
+    failureRatio,
+    minimumThroughput: wholeNumber('minimumThroughput', minimumThroughput ?? 100),
+    samplingDurationMs: sampling,
+    flushMs: Math.max(10, Math.min(250, sampling / 8)),
+  };
 }
 
 function wholeNumber(option: string, value: number): number {

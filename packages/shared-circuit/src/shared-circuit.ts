@@ -88,6 +88,12 @@ export class SharedCircuit implements AsyncDisposable {
   #resetting = false;
   /** Present with `slowCallMs`: counts a call as failed once it has run that long. */
   readonly #slowCalls: SlowCallWatch | undefined;
+  /** With `minProcesses` from 2: this process's own circuit, under the fleet's. */
+  readonly #processLevel: LocalFallback | undefined;
+  /** With `failureRatio`: this process's counts not yet sent. */
+  readonly #rate:
+    | { spell: string; calls: number; failures: number; timer: NodeJS.Timeout | undefined }
+    | undefined;
   #rejection: Rejection | undefined;
   /** Trials this process is asking for or running: never more than the fleet allows at once. */
   #trials = 0;
@@ -104,6 +110,23 @@ export class SharedCircuit implements AsyncDisposable {
     const { slowCallMs } = this.#options;
     this.#slowCalls =
       slowCallMs === undefined ? undefined : new SlowCallWatch(slowCallMs, this.#options.now);
+    this.#rate =
+      this.#options.rate === undefined
+        ? undefined
+        : { spell: '', calls: 0, failures: 0, timer: undefined };
+    this.#processLevel =
+      this.#options.minProcesses < 2
+        ? undefined
+        : new LocalFallback({
+            circuit: this.#options.name,
+            level: 'process',
+            settings: this.#options,
+            // A fleet rejection is not this process's failure.
+            isFailure: (error) => !isCircuitOpenError(error) && this.#options.isFailure(error),
+            now: this.#options.now,
+            openUntil: undefined,
+            onStateChange: () => {},
+          });
     const { redisUrl, namespace, name, resetTimeoutMs, redisTimeoutMs, connectTimeoutMs, redis } =
       this.#options;
     const { halfOpenTrials, successThreshold } = this.#options;
@@ -296,6 +319,7 @@ export class SharedCircuit implements AsyncDisposable {
   /** Stops the circuit: its connections close with the last circuit on them; later calls are refused. */
   async dispose(): Promise<void> {
     if (this.#backend.kind === 'disposed') return;
+    if (this.#rate !== undefined && this.#rate.calls > 0) await this.#flushRate(); // not lost
     this.#backend = { kind: 'disposed' };
     this.#settleReady('local');
     this.#slowCalls?.dispose();
@@ -312,6 +336,14 @@ export class SharedCircuit implements AsyncDisposable {
    * `then` rather than an async function: this is the closed path's whole cost.
    */
   #callClosed<T>(action: CircuitAction<T>, context: ExecuteContext): Promise<T> {
+    // With minProcesses from 2, this process's own circuit decides first (its own failures).
+    if (this.#processLevel !== undefined) {
+      return this.#processLevel.execute(() => this.#callClosedFleet(action, context));
+    }
+    return this.#callClosedFleet(action, context);
+  }
+
+  #callClosedFleet<T>(action: CircuitAction<T>, context: ExecuteContext): Promise<T> {
     // The closed spell the call starts in: its failure counts in that spell only.
     const backend = this.#backend;
     const spell =
@@ -327,7 +359,7 @@ export class SharedCircuit implements AsyncDisposable {
     }
     return called.then(
       (value) => {
-        this.#closedSuccess();
+        this.#closedSuccess(spell);
         return value;
       },
       (error: unknown) => this.#closedFailure(error, context.signal, spell),
@@ -341,9 +373,7 @@ export class SharedCircuit implements AsyncDisposable {
     watch: SlowCallWatch,
     spell: string,
   ): Promise<T> {
-    const watched = watch.start(() => {
-      void this.#run('failure', [this.#options.failures, '', randomUUID(), spell]);
-    });
+    const watched = watch.start(() => void this.#countFailure(spell));
     let value: T;
     try {
       value = await action(context);
@@ -351,7 +381,7 @@ export class SharedCircuit implements AsyncDisposable {
       if (watch.end(watched)) throw error; // counted when it turned slow
       return this.#closedFailure(error, context.signal, spell);
     }
-    if (!watch.end(watched)) this.#closedSuccess();
+    if (!watch.end(watched)) this.#closedSuccess(spell);
     return value;
   }
 
@@ -359,7 +389,8 @@ export class SharedCircuit implements AsyncDisposable {
    * Resets the fleet's count of consecutive failures, without making the caller wait for it; one
    * reset in flight at a time, or a burst of successes would each send one.
    */
-  #closedSuccess(): void {
+  #closedSuccess(spell: string): void {
+    if (this.#rate !== undefined) this.#countForRate(false, spell);
     const backend = this.#backend;
     const view = backend.kind === 'shared' ? backend.view : undefined;
     if (view?.state === 'closed' && view.failures > 0 && !this.#resetting) {
@@ -370,10 +401,56 @@ export class SharedCircuit implements AsyncDisposable {
 
   async #closedFailure(error: unknown, signal: AbortSignal, spell: string): Promise<never> {
     // An error after the caller aborted is the abort's doing, not the dependency's.
-    if (!signal.aborted && this.#options.isFailure(error)) {
-      await this.#run('failure', [this.#options.failures, '', randomUUID(), spell]);
-    }
+    if (!signal.aborted && this.#options.isFailure(error)) await this.#countFailure(spell);
     throw error;
+  }
+
+  /** A closed call failed: the consecutive count at once, the rate's count with the next flush. */
+  async #countFailure(spell: string): Promise<void> {
+    if (this.#rate !== undefined) this.#countForRate(true, spell);
+    const { failures, processId, minProcesses } = this.#options;
+    await this.#run('failure', [failures, '', randomUUID(), spell, processId, minProcesses]);
+  }
+
+  /**
+   * The failure-rate rule: calls are counted here and sent every `flushMs`, never on the call's
+   * path. Counts of a closed spell that ended are dropped: they describe a circuit that is gone.
+   */
+  #countForRate(failed: boolean, spell: string): void {
+    const rate = this.#rate;
+    if (rate === undefined) return;
+    if (spell !== rate.spell) Object.assign(rate, { spell, calls: 0, failures: 0 });
+    rate.calls += 1;
+    if (failed) rate.failures += 1;
+    if (rate.timer === undefined) {
+      rate.timer = setTimeout(() => void this.#flushRate(), this.#options.rate?.flushMs ?? 250);
+      rate.timer.unref();
+    }
+  }
+
+  async #flushRate(): Promise<void> {
+    const rate = this.#rate;
+    const rule = this.#options.rate;
+    if (rate === undefined || rule === undefined) return;
+    clearTimeout(rate.timer);
+    rate.timer = undefined;
+    const { calls, failures, spell } = rate;
+    rate.calls = 0;
+    rate.failures = 0;
+    if (calls === 0) return;
+    const { processId, minProcesses } = this.#options;
+    const bucketMs = rule.samplingDurationMs / 10;
+    await this.#run('rate', [
+      calls,
+      failures,
+      processId,
+      bucketMs,
+      rule.samplingDurationMs,
+      rule.failureRatio,
+      rule.minimumThroughput,
+      minProcesses,
+      spell,
+    ]);
   }
 
   /** The reset timeout has passed (as far as this process knows): ask Redis for a trial. */
@@ -408,7 +485,9 @@ export class SharedCircuit implements AsyncDisposable {
     const renewal = setInterval(() => void this.#link.run('renew', [leaseMs, token]), every);
     renewal.unref();
     // A trial that turns slow has failed, then: the circuit opens again at once.
-    const failTrial = () => this.#run('failure', [this.#options.failures, token, randomUUID(), '']);
+    const { failures, processId, minProcesses } = this.#options;
+    const failTrial = () =>
+      this.#run('failure', [failures, token, randomUUID(), '', processId, minProcesses]);
     const watched = this.#slowCalls?.start(() => {
       clearInterval(renewal);
       void failTrial();
@@ -507,6 +586,7 @@ export class SharedCircuit implements AsyncDisposable {
     const openUntil = view === undefined || view.state === 'closed' ? undefined : view.retryAt;
     const breaker: LocalFallback = new LocalFallback({
       circuit: this.#options.name,
+      level: 'local',
       settings: this.#options,
       isFailure: this.#options.isFailure,
       now: this.#options.now,

@@ -1,10 +1,11 @@
 import { hasBrand } from './brand.ts';
 
 /**
- * Which level refused the call: `fleet`, the circuit shared through Redis; `local`, the in-process
- * breaker that stands in while Redis is unreachable.
+ * Which level refused the call: `fleet`, the circuit shared through Redis; `process`, this
+ * process's own circuit (with `minProcesses` from 2: its calls fail while the fleet's succeed);
+ * `local`, the in-process breaker that stands in while Redis is unreachable.
  */
-export type RejectionLevel = 'fleet' | 'local';
+export type RejectionLevel = 'fleet' | 'process' | 'local';
 
 /**
  * The circuit refused the call: its action never ran. During one open period every rejection of a
