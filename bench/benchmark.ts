@@ -11,7 +11,7 @@ export interface BenchContext {
 export interface BenchOutcome {
   /** Written as `<out>/<name>.json` after the environment header. */
   result: object;
-  /** Printed, and collected as Markdown for the README. */
+  /** Printed, and collected as Markdown for docs/benchmarks.md. */
   tables: Table[];
 }
 

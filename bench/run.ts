@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: runs each benchmark in turn, prints its tables, writes `<out>/<name>.json`
  * as each one ends (a failure later keeps what was measured) and, after a run of all of them,
- * `<out>/tables.md`: the same tables in Markdown, for the README.
+ * `<out>/tables.md`: the same tables in Markdown, for docs/benchmarks.md.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-/** A plain-text table for the terminal (and a Markdown one for the README), columns aligned. */
+/** A plain-text table for the terminal (and a Markdown one for docs/benchmarks.md), columns aligned. */
 export interface Table {
   title: string;
   headers: readonly string[];
@@ -35,7 +35,7 @@ export function formatTable(table: Table): string {
   ].join('\n');
 }
 
-/** The same table as Markdown, ready to paste into the README. */
+/** The same table as Markdown, ready to paste into docs/benchmarks.md. */
 export function formatMarkdownTable(table: Table): string {
   const escape = (cell: string) => cell.replaceAll('|', '\\|');
   const align = table.headers.map((_, column) =>

@@ -28,7 +28,7 @@ async function fetchGreeting(url: string): Promise<string> {
 
 // The breaker. opossum opens on a failure *rate* once the window holds `volumeThreshold` calls:
 // from a fresh start, FAILURES failures in a row open it, as in the seed. (The setting that agreed
-// most with the seed's own package: README, "Conformance".)
+// most with the seed's own package: docs/conformance.md.)
 const breaker = new CircuitBreaker(fetchGreeting, {
   volumeThreshold: FAILURES,
   errorThresholdPercentage: 50, // open when more than half the calls in the window failed

@@ -30,7 +30,7 @@ interface Interrupted {
 }
 
 /**
- * `npm start -s -- <args>` as the README runs it, in a process group of its own; once the second
+ * `npm start -s -- <args>` as the docs run it, in a process group of its own; once the second
  * call's row is out, Ctrl-C as a terminal sends it: SIGINT to every process of the group (npm, the
  * shell and the lab all get it, and npm relays it once more).
  */

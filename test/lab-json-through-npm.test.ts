@@ -7,8 +7,8 @@ import { ROOT } from './helpers/run-command.ts';
 import { assertTraceShape } from './helpers/trace-schema.ts';
 import { SPEED } from './helpers/timing.ts';
 
-test("the README's `npm start -s -- --json > trace.json` writes nothing but the JSON trace", async () => {
-  // As the README shows it, through npm: without -s, npm's banner lines would come first.
+test("docs/lab.md's `npm start -s -- --json > trace.json` writes nothing but the JSON trace", async () => {
+  // As docs/lab.md shows it, through npm: without -s, npm's banner lines would come first.
   const child = spawn(
     'npm',
     [

@@ -80,7 +80,7 @@ test('an unwritable --report path: one line, exit code 2, before the run starts'
   );
 });
 
-test("the README's report command, run through npm from a subfolder, writes where it says and prettier ignores it", async (t) => {
+test("docs/faults-and-matrix.md's report command, run through npm from a subfolder, writes where it says and prettier ignores it", async (t) => {
   // `cd reports && npm start -- --report here.html`: npm runs the lab in the project root.
   const name = `readme-check-${process.pid}.html`;
   const file = join(ROOT, 'reports', name);

@@ -54,7 +54,7 @@ function cockatielBreaker(saved?: string): Breaker {
   return breaker;
 }
 
-// Measured with opossum 9.0.0: a circuit restored open stays open a full resetTimeout from the
+// Measured with opossum 10.0.0: a circuit restored open stays open a full resetTimeout from the
 // restore; and toJSON's `lastTimerAt` is when the breaker was created, not when it opened, so the
 // state of a breaker that lived longer than resetTimeout before opening comes back half-open.
 function opossumBreaker(saved?: string): Breaker {

@@ -1,6 +1,6 @@
 /**
  * Runs the dashboard at a speed-up, clicks the server off and on again in headless Chromium, and
- * saves a PNG of the page for the README: `npm run dashboard:screenshot`.
+ * saves a PNG of the page for docs/dashboard.md: `npm run dashboard:screenshot`.
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';

@@ -1,6 +1,6 @@
 /**
  * Runs the seed scenario at 10x for every library against the real mock server, renders its
- * timeline report and saves a PNG of it for the README: `npm run report:screenshot`.
+ * timeline report and saves a PNG of it for docs/faults-and-matrix.md: `npm run report:screenshot`.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,6 +1,6 @@
 /**
  * A plain node:http service that calls other services with fetch, through one shared circuit per
- * upstream host (SharedCircuits): `GET /proxy?url=<upstream url>`. What the README's "Running it
+ * upstream host (SharedCircuits): `GET /proxy?url=<upstream url>`. What docs/fleet.md's "Running it
  * in a service" shows; small on purpose, to be read.
  */
 import { createServer, type Server } from 'node:http';
