@@ -110,3 +110,6 @@ export const SLOW_CALL_OPEN_WITHIN_MS = 1000;
  * reach Redis at most one flush (250 ms) after the calls.
  */
 export const FAILURE_RATE_OPEN_WITHIN_MS = 2500;
+
+/** A Redis round trip and a timer's lateness on a busy machine, on top of a rate flush interval. */
+export const RATE_FLUSH_SLACK_MS = 150;
