@@ -32,7 +32,7 @@ end
 -- own = true: the caller is a circuit, whose settings (ARGV[2..4]) replace the saved ones.
 local function load(now, own)
   local v = redis.call('HMGET', KEYS[1], 'state', 'failures', 'version', 'openedAt', 'forced',
-    'successes', 'resetMs', 'trials', 'threshold', 'spell')
+    'successes', 'resetMs', 'trials', 'threshold', 'spell', 'reopens', 'openMs')
   local c = {
     state = v[1] or 'closed',
     failures = tonumber(v[2] or '0'),
@@ -46,6 +46,10 @@ local function load(now, own)
     -- The version at which the circuit last closed: a failure sent for another closed spell
     -- does not count. '' for a circuit saved by a version without it.
     spell = v[10] or '',
+    -- Failed trials in a row since the circuit last closed, and the open period they earned
+    -- (the reset timeout, or longer with a backoff).
+    reopens = tonumber(v[11] or '0'),
+    openMs = tonumber(v[12] or '0'),
     exists = v[3] ~= false,
   }
   if not c.exists then
@@ -54,6 +58,7 @@ local function load(now, own)
   if own then
     c.resetMs, c.trials, c.threshold = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
   end
+  if c.openMs <= 0 then c.openMs = c.resetMs end
   if c.openedAt > now then
     c.openedAt = now
     redis.call('HSET', KEYS[1], 'openedAt', now)
@@ -77,7 +82,7 @@ local function snapshot(c, now)
     if c.forced == 'open' then
       return { state = 'open', version = version, retryInMs = 0, forced = true }
     end
-    return { state = 'open', version = version, retryInMs = math.max(0, c.openedAt + c.resetMs - now) }
+    return { state = 'open', version = version, retryInMs = math.max(0, c.openedAt + c.openMs - now) }
   end
   local lease_ms = 0
   if live(now) >= c.trials then
@@ -99,7 +104,8 @@ local function save(c)
   if c.state == 'closed' and c.spell == '' then c.spell = string.format('%.0f', c.version) end
   redis.call('HSET', KEYS[1], 'state', c.state, 'failures', c.failures, 'version', c.version,
     'openedAt', c.openedAt, 'forced', c.forced, 'successes', c.successes, 'resetMs', c.resetMs,
-    'trials', c.trials, 'threshold', c.threshold, 'spell', c.spell)
+    'trials', c.trials, 'threshold', c.threshold, 'spell', c.spell, 'reopens', c.reopens,
+    'openMs', c.openMs)
   if c.forced == '' then
     redis.call('PEXPIRE', KEYS[1], 86400000)
   else
@@ -122,7 +128,18 @@ local function forget_counts()
   if KEYS[4] then redis.call('DEL', KEYS[4]) end
 end
 
-local function open(c, now)
+-- Opens for the reset timeout; a failed trial (reopen) for the backoff's next period: ARGV
+-- [11..13] of the failure script, factor, cap and a jitter draw in [-jitter, jitter] (from the
+-- caller: a script's random numbers repeat).
+local function open(c, now, reopen)
+  if reopen and ARGV[11] and ARGV[11] ~= '' then
+    c.reopens = c.reopens + 1
+    local period = math.min(tonumber(ARGV[12]), c.resetMs * tonumber(ARGV[11]) ^ c.reopens)
+    c.openMs = math.max(1, math.floor(period * (1 + tonumber(ARGV[13]))))
+  else
+    c.reopens = reopen and (c.reopens + 1) or 0
+    c.openMs = c.resetMs
+  end
   c.state = 'open'
   c.openedAt = now
   c.successes = 0
@@ -132,6 +149,8 @@ end
 
 local function close(c)
   c.state = 'closed'
+  c.reopens = 0
+  c.openMs = c.resetMs
   c.failures = 0
   c.successes = 0
   c.spell = ''
@@ -221,7 +240,7 @@ if c.state == 'closed' then
   return counted()
 end
 if c.state == 'half-open' and trial_counts(token) then
-  open(c, now)
+  open(c, now, true)
   return counted()
 end
 return cjson.encode(snapshot(c, now))
@@ -266,7 +285,7 @@ return cjson.encode(snapshot(c, now))
 export const TRIAL_SCRIPT = `${PRELUDE}
 local now, lease_ms, token = now_ms(), tonumber(ARGV[5]), ARGV[6]
 local c = load(now, true)
-if c.forced == '' and c.state == 'open' and now >= c.openedAt + c.resetMs then
+if c.forced == '' and c.state == 'open' and now >= c.openedAt + c.openMs then
   c.state = 'half-open'
   c.successes = 0
   redis.call('DEL', KEYS[2])
@@ -324,7 +343,7 @@ if action == 'isolate' then
   commit(c, now)
 elseif action == 'release' and c.forced ~= '' then
   c.forced = ''
-  c.openedAt = now - c.resetMs
+  c.openedAt = now - c.openMs
   commit(c, now)
 elseif action == 'reset' then
   close(c)

@@ -78,6 +78,14 @@ export interface SharedCircuitOptions {
    * none (consecutive failures only).
    */
   failureRatio?: number;
+  /**
+   * Longer open periods while the dependency stays down: after the n-th failed trial in a row the
+   * circuit stays open `min(maxMs, resetTimeoutMs * factor^n)`, each period moved by up to
+   * `jitter` of itself either way, so a fleet's trials spread out. The count lives in Redis (one
+   * schedule for the whole fleet) and starts over when the circuit closes. `factor` default 2,
+   * `jitter` default 0 (0 to 1). Default: none (every open period is the reset timeout).
+   */
+  backoff?: { factor?: number; maxMs: number; jitter?: number };
   /** With `failureRatio`: the fewest calls in the window that can open the circuit. Default 100. */
   minimumThroughput?: number;
   /** With `failureRatio`: the window the rate is taken over, in milliseconds. Default 30000. */
@@ -124,6 +132,7 @@ export interface ResolvedOptions {
   minProcesses: number;
   processId: string;
   rate: RateRule | undefined;
+  backoff: { factor: number; maxMs: number; jitter: number } | undefined;
   redis: Redis | Cluster | undefined;
   isFailure: (error: unknown) => boolean;
   log: (line: string) => void;
@@ -160,6 +169,7 @@ export function resolveOptions(options: SharedCircuitOptions): ResolvedOptions {
     minProcesses: wholeNumber('minProcesses', options.minProcesses ?? 1),
     processId: checkProcessId(options.processId ?? `${hostname()}:${process.pid}`),
     rate: rateRule(options),
+    backoff: backoffRule(options, resetTimeoutMs),
     redis: options.redis,
     isFailure: fn('isFailure', options.isFailure ?? (() => true)),
     log: fn('log', options.log ?? ((line) => console.error(line))),
@@ -195,6 +205,35 @@ function checkProcessId(value: string): string {
     );
   }
   return value;
+}
+
+function backoffRule(options: SharedCircuitOptions, resetTimeoutMs: number) {
+  const backoff = options.backoff;
+  if (backoff === undefined) return undefined;
+  if (typeof backoff !== 'object' || backoff === null) {
+    throw new SharedCircuitOptionsError(
+      `backoff must be an object { factor?, maxMs, jitter? }, got ${show(backoff)}`,
+    );
+  }
+  const maxMs = milliseconds('backoff.maxMs', backoff.maxMs);
+  if (maxMs < resetTimeoutMs) {
+    throw new SharedCircuitOptionsError(
+      `backoff.maxMs must be at least resetTimeoutMs (${resetTimeoutMs}), got ${maxMs}`,
+    );
+  }
+  const factor = backoff.factor ?? 2;
+  if (typeof factor !== 'number' || !(factor >= 1 && factor <= 100)) {
+    throw new SharedCircuitOptionsError(
+      `backoff.factor must be a number from 1 to 100, got ${show(factor)}`,
+    );
+  }
+  const jitter = backoff.jitter ?? 0;
+  if (typeof jitter !== 'number' || !(jitter >= 0 && jitter <= 1)) {
+    throw new SharedCircuitOptionsError(
+      `backoff.jitter must be a number from 0 to 1, got ${show(jitter)}`,
+    );
+  }
+  return { factor, maxMs, jitter };
 }
 
 function rateRule(options: SharedCircuitOptions): RateRule | undefined {

@@ -485,9 +485,22 @@ export class SharedCircuit implements AsyncDisposable {
     const renewal = setInterval(() => void this.#link.run('renew', [leaseMs, token]), every);
     renewal.unref();
     // A trial that turns slow has failed, then: the circuit opens again at once.
-    const { failures, processId, minProcesses } = this.#options;
+    const { failures, processId, minProcesses, backoff } = this.#options;
+    // With a backoff, the next open period's factor, cap and this failure's jitter draw.
+    const longer = () =>
+      backoff === undefined
+        ? []
+        : [backoff.factor, backoff.maxMs, (Math.random() * 2 - 1) * backoff.jitter];
     const failTrial = () =>
-      this.#run('failure', [failures, token, randomUUID(), '', processId, minProcesses]);
+      this.#run('failure', [
+        failures,
+        token,
+        randomUUID(),
+        '',
+        processId,
+        minProcesses,
+        ...longer(),
+      ]);
     const watched = this.#slowCalls?.start(() => {
       clearInterval(renewal);
       void failTrial();
