@@ -22,6 +22,11 @@ export interface BreakerSettings {
    * from the reset timeout (the adapter's own does; see src/breakers/opossum.ts). Default 10 000 ms,
    * opossum's own default; the lab scales it with `--speed`.
    */
+  /**
+   * A call still running after this long counts as a failure at that moment, for a library that
+   * can (the shared circuit); the others count it when it ends. Default: none.
+   */
+  slowCallMs?: number;
   rollingWindowMs?: number;
   /**
    * How the half-open state decides: let `calls` trial calls through, and re-open as soon as more

@@ -16,10 +16,16 @@ const DEPARTURES: Partial<Record<string, string>> = {
  */
 export function departureReason(
   library: string,
-  settings?: Pick<BreakerSettings, 'halfOpen'>,
+  settings?: Pick<BreakerSettings, 'halfOpen'> & { slowCall?: number },
 ): string | undefined {
   const name = library.split(' ')[0] ?? library;
-  const reasons = [DEPARTURES[name], settings && halfOpenDeparture(name, settings)];
+  const reasons = [
+    DEPARTURES[name],
+    settings && halfOpenDeparture(name, settings),
+    settings?.slowCall !== undefined && name !== 'fleet'
+      ? `${name} counts a call when it ends, not when it has run ${settings.slowCall} s: a hanging call counts only at its timeout`
+      : undefined,
+  ];
   const known = reasons.filter((reason) => reason !== undefined);
   return known.length > 0 ? known.join('; ') : undefined;
 }

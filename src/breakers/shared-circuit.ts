@@ -19,6 +19,7 @@ export function fleetLibrary(options: FleetLibraryOptions = {}): BreakerLibrary 
     failures: settings.failures,
     resetTimeoutMs: settings.resetTimeoutMs,
     ...(settings.isFailure === undefined ? {} : { isFailure: settings.isFailure }),
+    ...(settings.slowCallMs === undefined ? {} : { slowCallMs: settings.slowCallMs }),
     // Several trials before closing: that many at once in the fleet, each success needed (a
     // failed trial re-opens it: no failure share, see departure.ts).
     ...(settings.halfOpen === undefined

@@ -66,6 +66,11 @@ threshold: the departure lines say where a library differs`,
       help: `share of those trials that may fail, from 0 to below 1 (default 0): of n trials,
 floor(n x r) may fail and one more re-opens the circuit, e.g. 0.25`,
     },
+    'slow-call': {
+      value: '<s>',
+      help: `seconds after which a call still running counts as failed (the shared circuit's
+slowCallMs; default none): opossum, cockatiel and mollitia count a call when it ends`,
+    },
     delay: { value: '<s>', help: `seconds between calls (default ${SEED_SCENARIO.delay})` },
     'request-timeout': {
       value: '<s>',
@@ -150,6 +155,9 @@ export function parseLabOptions(argv: readonly string[]): LabOptions {
     ),
     ignoreStatuses: option(values['ignore-status'], parseStatuses, base.ignoreStatuses),
     ...(halfOpen ? { halfOpen } : {}),
+    ...(values['slow-call'] === undefined
+      ? {}
+      : { slowCall: parsePositive('--slow-call', values['slow-call']) }),
   };
   checkBounds(scenario, values, path);
   return {
@@ -172,6 +180,7 @@ const FIELD_FLAGS = {
   speed: 'speed',
   concurrency: 'concurrency',
   halfOpen: 'half-open-calls',
+  slowCall: 'slow-call',
 } as const;
 
 /** Bounds that span fields (a duration after --speed); names the flag, or the file it came from. */

@@ -101,6 +101,7 @@ export async function runScenario(options: RunOptions): Promise<Trace> {
         rollingWindowMs: realMs(ROLLING_WINDOW_SECONDS),
         ...(isFailure ? { isFailure } : {}),
         ...(scenario.halfOpen ? { halfOpen: scenario.halfOpen } : {}),
+        ...(scenario.slowCall === undefined ? {} : { slowCallMs: realMs(scenario.slowCall) }),
       });
       lanes.push({
         library,

@@ -54,6 +54,13 @@ export function checkScenarioBounds(scenario: Scenario): void {
       );
     }
   }
+  if (scenario.slowCall !== undefined && time.realMs(scenario.slowCall) > MAX_TIMER_MS) {
+    throw new ScenarioBoundError(
+      'slowCall',
+      `slowCall ${scenario.slowCall} s at speed ${speed} is ${formatMs(time.realMs(scenario.slowCall))} of real time, ` +
+        `more than Node's timers hold (${MAX_TIMER_MS} ms); valid: up to ${round(maxSeconds)} s at speed ${speed}`,
+    );
+  }
   for (const phase of scenario.schedule) {
     const mode = serverModeOf(phase.server);
     if (mode?.kind === 'slow' && mode.ms / speed > MAX_TIMER_MS) {

@@ -64,6 +64,11 @@ export interface Scenario {
    * library's mapping in src/breakers/). Default: one trial, no failure allowed.
    */
   halfOpen?: HalfOpenSampling;
+  /**
+   * Seconds after which a call still running counts as failed, for a library that can count it
+   * then (the shared circuit's slowCallMs); the others count a call when it ends. Default: none.
+   */
+  slowCall?: number;
 }
 
 /** The seed's scenario: server off for 10 calls, then on for 10; 3 failures; 6 s open; 1 s apart. */
