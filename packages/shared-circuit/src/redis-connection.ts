@@ -1,6 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { CircuitKeys } from './circuit-keys.ts';
 import { LuaScript } from './lua-script.ts';
+import { deniedCommand, refusalOnConnect } from './redis-refusal.ts';
 import { describeRedisError } from './redis-url.ts';
 import { createRedisClient, parseRedisTarget, type ClientOptions } from './redis-target.ts';
 import {
@@ -126,6 +127,8 @@ export class RedisConnection {
    */
   #refusal: string | undefined;
   #syncing = false;
+  /** Asking the server why it closed a new connection (refusalOnConnect): once at a time. */
+  #asking = false;
   /** Bumped on every outage, so a command or sync that finishes after one is not taken for current. */
   #generation = 0;
   #startupTimer: NodeJS.Timeout | undefined;
@@ -158,8 +161,11 @@ export class RedisConnection {
           return;
         }
         // Refused: nothing listens there any more, an outage rather than a blip.
-        const refused = (error as { code?: unknown }).code === 'ECONNREFUSED';
-        if (this.#status === 'connecting' || (this.#status === 'blip' && refused)) {
+        const code = (error as { code?: unknown }).code;
+        const refused = code === 'ECONNREFUSED';
+        if (this.#status === 'connecting' && (code === 'EPIPE' || code === 'ECONNRESET')) {
+          this.#loseSayingWhy(error);
+        } else if (this.#status === 'connecting' || (this.#status === 'blip' && refused)) {
           this.#lose(unreachable(describeRedisError(error)));
         }
       };
@@ -244,6 +250,12 @@ export class RedisConnection {
         return generation === this.#generation ? reply : undefined;
       } catch (error) {
         if (generation !== this.#generation) return undefined;
+        // The user's ACL, the same for every circuit: all go local, and the resume checks it.
+        const denied = deniedCommand(error);
+        if (denied !== undefined) {
+          this.#lose(denied);
+          return undefined;
+        }
         const answer = answerError(error);
         if (answer !== undefined) {
           this.#refuse(member, answer);
@@ -306,6 +318,10 @@ export class RedisConnection {
       const members = [...this.#members];
       await this.#subscribe(members);
       await Promise.all(Object.values(SCRIPTS).map((script) => script.load(this.#command)));
+      // A user whose ACL allows scripts but not PUBLISH: each script would fail at its PUBLISH,
+      // after its reads passed, and the circuit flap. Ask it directly, on a channel nobody hears.
+      const probe = members[0]?.keys.probe;
+      if (probe !== undefined) await this.#command.publish(probe, '');
       const snapshots: Read[] = [];
       for (let start = 0; start < members.length; start += READ_BATCH) {
         const batch = members.slice(start, start + READ_BATCH);
@@ -328,7 +344,7 @@ export class RedisConnection {
     } catch (error) {
       // A connection dropped mid-sync: its 'ready' brings another. Anything else is an outage.
       if (generation === this.#generation && !isDroppedConnection(error)) {
-        this.#lose(unreachable(describeRedisError(error)));
+        this.#lose(deniedCommand(error) ?? unreachable(describeRedisError(error)));
       }
     } finally {
       this.#syncing = false;
@@ -367,7 +383,7 @@ export class RedisConnection {
     } catch (error) {
       if (generation !== this.#generation) return;
       if (isDroppedConnection(error)) this.#blip();
-      else this.#lose(unreachable(describeRedisError(error)));
+      else this.#lose(deniedCommand(error) ?? unreachable(describeRedisError(error)));
     }
   }
 
@@ -434,6 +450,23 @@ export class RedisConnection {
     this.#graceTimer.unref();
     // The other connection may be fine, with no 'ready' to come: check now and then.
     void this.#sync();
+  }
+
+  /**
+   * A new connection closed before it could be used (EPIPE, ECONNRESET): a server at its
+   * maxclients says so and hangs up, so ask it what it says to a connection, and name that.
+   */
+  #loseSayingWhy(error: unknown): void {
+    const target = this.#borrowed ? undefined : parseRedisTarget(this.#options.url);
+    if (target?.kind !== 'server') return this.#lose(unreachable(describeRedisError(error)));
+    if (this.#asking) return;
+    this.#asking = true;
+    const askFor = Math.min(this.#options.connectTimeoutMs, RESUME_EVERY_MS);
+    void refusalOnConnect(target.url, askFor).then((said) => {
+      this.#asking = false;
+      if (this.#status !== 'connecting') return; // connected meanwhile, or lost for another reason
+      this.#lose(said ?? unreachable(describeRedisError(error)));
+    });
   }
 
   #lose(reason: string): void {
@@ -547,7 +580,7 @@ function answerError(error: unknown): string | undefined {
   }
   // By name: the caller's client may come from another copy of ioredis.
   if (!(error instanceof Error) || error.name !== 'ReplyError') return undefined;
-  if (OUTAGE_REPLY.test(error.message)) return undefined;
+  if (OUTAGE_REPLY.test(error.message) || deniedCommand(error) !== undefined) return undefined;
   return `answered with an error: ${describeRedisError(error)}`;
 }
 
