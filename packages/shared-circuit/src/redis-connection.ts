@@ -104,6 +104,11 @@ export class RedisConnection {
   readonly #borrowed: boolean;
   readonly #detach: (() => void)[] = [];
   readonly #members = new Set<ConnectionMember>();
+  /**
+   * The members by channel, so a message, and a removal, cost what the circuits on that channel
+   * cost, not what all of them do (a SharedCircuits of 10,000 keys sweeping its idle ones).
+   */
+  readonly #byChannel = new Map<string, Set<ConnectionMember>>();
   /** Members told `up` since the connection last came up. */
   readonly #upMembers = new Set<ConnectionMember>();
   readonly #subscribed = new Set<string>();
@@ -189,14 +194,16 @@ export class RedisConnection {
       else if (this.#command.status === 'ready') queueMicrotask(() => void this.#sync());
     }
     this.#subscriber.on('message', (channel: string, message: string) => {
+      const heard = this.#byChannel.get(channel);
+      if (heard === undefined) return;
       let snapshot: Snapshot;
       try {
         snapshot = parseSnapshot(message);
       } catch {
         return; // not a snapshot: someone else published on the channel
       }
-      for (const member of this.#members) {
-        if (member.keys.channel === channel && this.#upMembers.has(member)) member.change(snapshot);
+      for (const member of heard) {
+        if (this.#upMembers.has(member)) member.change(snapshot);
       }
     });
     // A host that accepts the connection but never answers would leave the circuits connecting.
@@ -209,6 +216,10 @@ export class RedisConnection {
 
   add(member: ConnectionMember): void {
     this.#members.add(member);
+    const channel = member.keys.channel;
+    const heard = this.#byChannel.get(channel);
+    if (heard === undefined) this.#byChannel.set(channel, new Set([member]));
+    else heard.add(member);
     if (this.#status === 'up') void this.#join(member);
     else if (this.#status === 'down') member.down(this.#lastReason);
   }
@@ -219,11 +230,13 @@ export class RedisConnection {
     this.#joining.delete(member);
     clearTimeout(this.#refused.get(member)?.timer);
     this.#refused.delete(member);
+    const channel = member.keys.channel;
+    const heard = this.#byChannel.get(channel);
+    heard?.delete(member);
+    if (heard?.size === 0) this.#byChannel.delete(channel);
     if (this.#members.size > 0) {
       // A process that makes and disposes circuits as it goes must not pile up subscriptions.
-      const channel = member.keys.channel;
-      const stillHeard = [...this.#members].some((other) => other.keys.channel === channel);
-      if (!stillHeard && this.#subscribed.delete(channel)) {
+      if (!this.#byChannel.has(channel) && this.#subscribed.delete(channel)) {
         await this.#subscriber.unsubscribe(channel).catch(() => {});
       }
       return;
