@@ -26,6 +26,8 @@ export interface ObservableCircuit {
   readonly state: CircuitState;
   readonly mode: EventMode;
   onEvent(listener: (event: SharedCircuitEvent) => void): () => void;
+  /** When present, `observe` forgets the circuit's series once it is disposed. */
+  onDispose?(listener: () => void): () => void;
 }
 
 type Labels = Record<string, string>;
@@ -97,12 +99,41 @@ export class CircuitMetrics {
     });
   }
 
-  /** Records the circuit's events from now on; returns the function that stops it. */
+  /**
+   * Records the circuit's events from now on, and removes its series when it is disposed (a
+   * SharedCircuits key forgotten while idle included); returns the function that stops it.
+   */
   observe(circuit: ObservableCircuit, labels: Labels = {}): () => void {
     const base = this.#base(circuit.name, labels);
     this.#setState(base, circuit.state);
     this.#setMode(base, circuit.mode);
-    return circuit.onEvent((event) => this.record(event, labels));
+    const stopRecording = circuit.onEvent((event) => this.record(event, labels));
+    const stopWatching = circuit.onDispose?.(() => {
+      stopRecording();
+      this.forget(circuit.name, labels);
+    });
+    return () => {
+      stopRecording();
+      stopWatching?.();
+    };
+  }
+
+  /**
+   * Removes every series of `circuit` with these labels, for a circuit gone for good whose events
+   * came through `record` (`observe` does it by itself on dispose). Recorded again, it starts at 0.
+   */
+  forget(circuit: string, labels: Labels = {}): void {
+    const base = this.#labels(circuit, labels);
+    if (!this.#seen.delete(JSON.stringify(base))) return;
+    for (const state of STATES) this.#state.remove({ ...base, state });
+    for (const mode of MODES) this.#mode.remove({ ...base, mode });
+    for (const from of STATES) {
+      for (const to of STATES) this.#transitions.remove({ ...base, from, to });
+    }
+    for (const outcome of OUTCOMES) this.#calls.remove({ ...base, outcome });
+    for (const outcome of OUTCOMES) this.#trials.remove({ ...base, outcome });
+    this.#rejected.remove(base);
+    for (const to of MODES) this.#fallbacks.remove({ ...base, to });
   }
 
   /** Records one event, for events that arrive from elsewhere (another process, a message queue). */
@@ -131,12 +162,7 @@ export class CircuitMetrics {
 
   /** The label set for `circuit`, checked; a label set seen the first time starts every counter at 0. */
   #base(circuit: string, labels: Labels): Labels {
-    const base: Labels = { circuit };
-    for (const name of this.#labelNames.slice(1)) {
-      const value = labels[name];
-      if (value === undefined) throw new Error(`CircuitMetrics: label "${name}" is missing`);
-      base[name] = value;
-    }
+    const base = this.#labels(circuit, labels);
     const key = JSON.stringify(base);
     if (!this.#seen.has(key)) {
       this.#seen.add(key);
@@ -144,6 +170,17 @@ export class CircuitMetrics {
       for (const outcome of OUTCOMES) this.#trials.inc({ ...base, outcome }, 0);
       for (const level of LEVELS) this.#rejected.inc({ ...base, level }, 0);
       for (const to of MODES) this.#fallbacks.inc({ ...base, to }, 0);
+    }
+    return base;
+  }
+
+  /** The label set for `circuit`, checked. */
+  #labels(circuit: string, labels: Labels): Labels {
+    const base: Labels = { circuit };
+    for (const name of this.#labelNames.slice(1)) {
+      const value = labels[name];
+      if (value === undefined) throw new Error(`CircuitMetrics: label "${name}" is missing`);
+      base[name] = value;
     }
     return base;
   }

@@ -34,8 +34,9 @@ export const CLOSED: PolicyState = { state: 'closed', failures: 0, spell: 0 };
 
 /**
  * A call failed. `trial`: it was a trial call granted by `grantTrial`. `startedIn`: the closed
- * spell the call started in (undefined: not started closed); a failure from an earlier closed
- * spell, delivered after the circuit opened and closed again, changes nothing.
+ * spell the call started in (undefined: not started closed). A closed circuit counts only a
+ * failure of its own spell: one from an earlier closed spell, delivered after the circuit opened
+ * and closed again, or a trial's, delivered after other trials closed it, changes nothing.
  */
 export function afterFailure(
   record: PolicyState,
@@ -47,7 +48,7 @@ export function afterFailure(
   const spell = record.spell;
   switch (record.state) {
     case 'closed': {
-      if (startedIn !== undefined && startedIn !== spell) return record;
+      if (startedIn !== spell) return record;
       const failures = record.failures + 1;
       return failures >= settings.failures
         ? { state: 'open', openedAt: now, spell }

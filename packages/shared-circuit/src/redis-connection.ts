@@ -1,6 +1,7 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { CircuitKeys } from './circuit-keys.ts';
 import { LuaScript } from './lua-script.ts';
+import { deniedCommand, refusalOnConnect } from './redis-refusal.ts';
 import { describeRedisError } from './redis-url.ts';
 import { createRedisClient, parseRedisTarget, type ClientOptions } from './redis-target.ts';
 import {
@@ -105,6 +106,11 @@ export class RedisConnection {
   readonly #borrowed: boolean;
   readonly #detach: (() => void)[] = [];
   readonly #members = new Set<ConnectionMember>();
+  /**
+   * The members by channel, so a message, and a removal, cost what the circuits on that channel
+   * cost, not what all of them do (a SharedCircuits of 10,000 keys sweeping its idle ones).
+   */
+  readonly #byChannel = new Map<string, Set<ConnectionMember>>();
   /** Members told `up` since the connection last came up. */
   readonly #upMembers = new Set<ConnectionMember>();
   readonly #subscribed = new Set<string>();
@@ -128,6 +134,8 @@ export class RedisConnection {
    */
   #refusal: string | undefined;
   #syncing = false;
+  /** Asking the server why it closed a new connection (refusalOnConnect): once at a time. */
+  #asking = false;
   /** Bumped on every outage, so a command or sync that finishes after one is not taken for current. */
   #generation = 0;
   #startupTimer: NodeJS.Timeout | undefined;
@@ -160,8 +168,11 @@ export class RedisConnection {
           return;
         }
         // Refused: nothing listens there any more, an outage rather than a blip.
-        const refused = (error as { code?: unknown }).code === 'ECONNREFUSED';
-        if (this.#status === 'connecting' || (this.#status === 'blip' && refused)) {
+        const code = (error as { code?: unknown }).code;
+        const refused = code === 'ECONNREFUSED';
+        if (this.#status === 'connecting' && (code === 'EPIPE' || code === 'ECONNRESET')) {
+          this.#loseSayingWhy(error);
+        } else if (this.#status === 'connecting' || (this.#status === 'blip' && refused)) {
           this.#lose(unreachable(describeRedisError(error)));
         }
       };
@@ -185,14 +196,16 @@ export class RedisConnection {
       else if (this.#command.status === 'ready') queueMicrotask(() => void this.#sync());
     }
     this.#subscriber.on('message', (channel: string, message: string) => {
+      const heard = this.#byChannel.get(channel);
+      if (heard === undefined) return;
       let snapshot: Snapshot;
       try {
         snapshot = parseSnapshot(message);
       } catch {
         return; // not a snapshot: someone else published on the channel
       }
-      for (const member of this.#members) {
-        if (member.keys.channel === channel && this.#upMembers.has(member)) member.change(snapshot);
+      for (const member of heard) {
+        if (this.#upMembers.has(member)) member.change(snapshot);
       }
     });
     // A host that accepts the connection but never answers would leave the circuits connecting.
@@ -205,6 +218,10 @@ export class RedisConnection {
 
   add(member: ConnectionMember): void {
     this.#members.add(member);
+    const channel = member.keys.channel;
+    const heard = this.#byChannel.get(channel);
+    if (heard === undefined) this.#byChannel.set(channel, new Set([member]));
+    else heard.add(member);
     if (this.#status === 'up') void this.#join(member);
     else if (this.#status === 'down') member.down(this.#lastReason);
   }
@@ -215,11 +232,13 @@ export class RedisConnection {
     this.#joining.delete(member);
     clearTimeout(this.#refused.get(member)?.timer);
     this.#refused.delete(member);
+    const channel = member.keys.channel;
+    const heard = this.#byChannel.get(channel);
+    heard?.delete(member);
+    if (heard?.size === 0) this.#byChannel.delete(channel);
     if (this.#members.size > 0) {
       // A process that makes and disposes circuits as it goes must not pile up subscriptions.
-      const channel = member.keys.channel;
-      const stillHeard = [...this.#members].some((other) => other.keys.channel === channel);
-      if (!stillHeard && this.#subscribed.delete(channel)) {
+      if (!this.#byChannel.has(channel) && this.#subscribed.delete(channel)) {
         await this.#subscriber.unsubscribe(channel).catch(() => {});
       }
       return;
@@ -246,6 +265,12 @@ export class RedisConnection {
         return generation === this.#generation ? reply : undefined;
       } catch (error) {
         if (generation !== this.#generation) return undefined;
+        // The user's ACL, the same for every circuit: all go local, and the resume checks it.
+        const denied = deniedCommand(error);
+        if (denied !== undefined) {
+          this.#lose(denied);
+          return undefined;
+        }
         const answer = answerError(error);
         if (answer !== undefined) {
           this.#refuse(member, answer);
@@ -308,6 +333,10 @@ export class RedisConnection {
       const members = [...this.#members];
       await this.#subscribe(members);
       await Promise.all(Object.values(SCRIPTS).map((script) => script.load(this.#command)));
+      // A user whose ACL allows scripts but not PUBLISH: each script would fail at its PUBLISH,
+      // after its reads passed, and the circuit flap. Ask it directly, on a channel nobody hears.
+      const probe = members[0]?.keys.probe;
+      if (probe !== undefined) await this.#command.publish(probe, '');
       const snapshots: Read[] = [];
       for (let start = 0; start < members.length; start += READ_BATCH) {
         const batch = members.slice(start, start + READ_BATCH);
@@ -330,7 +359,7 @@ export class RedisConnection {
     } catch (error) {
       // A connection dropped mid-sync: its 'ready' brings another. Anything else is an outage.
       if (generation === this.#generation && !isDroppedConnection(error)) {
-        this.#lose(unreachable(describeRedisError(error)));
+        this.#lose(deniedCommand(error) ?? unreachable(describeRedisError(error)));
       }
     } finally {
       this.#syncing = false;
@@ -369,7 +398,7 @@ export class RedisConnection {
     } catch (error) {
       if (generation !== this.#generation) return;
       if (isDroppedConnection(error)) this.#blip();
-      else this.#lose(unreachable(describeRedisError(error)));
+      else this.#lose(deniedCommand(error) ?? unreachable(describeRedisError(error)));
     }
   }
 
@@ -436,6 +465,23 @@ export class RedisConnection {
     this.#graceTimer.unref();
     // The other connection may be fine, with no 'ready' to come: check now and then.
     void this.#sync();
+  }
+
+  /**
+   * A new connection closed before it could be used (EPIPE, ECONNRESET): a server at its
+   * maxclients says so and hangs up, so ask it what it says to a connection, and name that.
+   */
+  #loseSayingWhy(error: unknown): void {
+    const target = this.#borrowed ? undefined : parseRedisTarget(this.#options.url);
+    if (target?.kind !== 'server') return this.#lose(unreachable(describeRedisError(error)));
+    if (this.#asking) return;
+    this.#asking = true;
+    const askFor = Math.min(this.#options.connectTimeoutMs, RESUME_EVERY_MS);
+    void refusalOnConnect(target.url, askFor).then((said) => {
+      this.#asking = false;
+      if (this.#status !== 'connecting') return; // connected meanwhile, or lost for another reason
+      this.#lose(said ?? unreachable(describeRedisError(error)));
+    });
   }
 
   #lose(reason: string): void {
@@ -549,7 +595,7 @@ function answerError(error: unknown): string | undefined {
   }
   // By name: the caller's client may come from another copy of ioredis.
   if (!(error instanceof Error) || error.name !== 'ReplyError') return undefined;
-  if (OUTAGE_REPLY.test(error.message)) return undefined;
+  if (OUTAGE_REPLY.test(error.message) || deniedCommand(error) !== undefined) return undefined;
   return `answered with an error: ${describeRedisError(error)}`;
 }
 

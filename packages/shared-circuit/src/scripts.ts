@@ -194,7 +194,7 @@ return cjson.encode(snapshot(c, now))
  * ARGV: the common four, failure threshold, trial token ('' for an ordinary call), the failure's
  * id, the closed spell the call started in ('' when unknown or a trial). Closed: count the
  * failure, open at the threshold; a failure of an earlier closed spell (held in a partition or a
- * paused client while the fleet opened and closed again) is late and changes nothing. Half-open: a failed trial opens the
+ * paused client while the fleet opened and closed again), or a trial's, is late and changes nothing. Half-open: a failed trial opens the
  * circuit for another full reset timeout. Anything else is a call that started before the
  * circuit opened and failed after: it changes nothing, so the count never passes the threshold.
  * The ids of the last 16 failures counted are kept, so a failure sent again after its reply was
@@ -206,7 +206,8 @@ local spell = ARGV[8] or ''
 -- The process the failure comes from, and how many distinct ones the count must hold to open.
 local pid, min_processes = ARGV[9] or '', tonumber(ARGV[10] or '1')
 local c = load(now, true)
-if c.state == 'closed' and spell ~= '' and c.spell ~= '' and spell ~= c.spell then
+-- Closed: a trial's failure (other trials closed it meanwhile) is late too, as policy.ts says.
+if c.state == 'closed' and (token ~= '' or (spell ~= '' and c.spell ~= '' and spell ~= c.spell)) then
   return cjson.encode(snapshot(c, now))
 end
 local recent = redis.call('HGET', KEYS[1], 'recent') or ''

@@ -84,6 +84,7 @@ export class SharedCircuit implements AsyncDisposable {
   readonly #link: RedisLink;
   readonly #stateListeners = new Set<(state: CircuitState) => void>();
   readonly #events: CircuitEvents;
+  readonly #disposeListeners = new Set<() => void>();
   #backend: Backend = { kind: 'connecting' };
   #resetting = false;
   /** Present with `slowCallMs`: counts a call as failed once it has run that long. */
@@ -194,6 +195,16 @@ export class SharedCircuit implements AsyncDisposable {
   /** Calls `listener` on every event (see events.ts); returns the function that stops it. */
   onEvent(listener: (event: SharedCircuitEvent) => void): () => void {
     return this.#events.add(listener);
+  }
+
+  /**
+   * Calls `listener` once when the circuit is disposed (by `dispose()`, or by SharedCircuits
+   * forgetting an idle key), so what follows it can forget it too; returns the function that stops it.
+   */
+  onDispose(listener: () => void): () => void {
+    const entry = () => listener();
+    this.#disposeListeners.add(entry);
+    return () => this.#disposeListeners.delete(entry);
   }
 
   /**
@@ -323,6 +334,14 @@ export class SharedCircuit implements AsyncDisposable {
     this.#backend = { kind: 'disposed' };
     this.#settleReady('local');
     this.#slowCalls?.dispose();
+    for (const listener of this.#disposeListeners) {
+      try {
+        listener();
+      } catch (error) {
+        this.#listenerFailed(error);
+      }
+    }
+    this.#disposeListeners.clear();
     await this.#link.close();
   }
 
