@@ -45,11 +45,17 @@ test('the metric series of a key SharedCircuits forgets while idle go with it; a
 test('forget removes the series of a circuit whose events came through record', async () => {
   const registry = new Registry();
   const metrics = new CircuitMetrics({ registry, labelNames: ['worker'] });
-  const event = { circuit: 'gone', state: 'closed', mode: 'shared', type: 'rejected' } as const;
+  const event = {
+    circuit: 'gone',
+    state: 'closed',
+    mode: 'shared',
+    type: 'rejected',
+    level: 'fleet',
+  } as const;
   metrics.record(event, { worker: '1' });
   metrics.record(event, { worker: '2' });
   metrics.forget('gone', { worker: '1' });
   const text = await registry.metrics();
   assert.doesNotMatch(text, /worker="1"/);
-  assert.match(text, /fleet_circuit_rejected_total\{circuit="gone",worker="2"\} 1/);
+  assert.match(text, /fleet_circuit_rejected_total\{circuit="gone",worker="2",level="fleet"\} 1/);
 });

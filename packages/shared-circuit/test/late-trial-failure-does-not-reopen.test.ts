@@ -39,6 +39,7 @@ plainTest(
   async () => {
     const breaker = new LocalFallback({
       circuit: 'quotes',
+      level: 'local',
       settings: SETTINGS,
       isFailure: () => true,
       now: () => SETTINGS.resetTimeoutMs,
