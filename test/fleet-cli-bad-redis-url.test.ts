@@ -43,7 +43,7 @@ test('--mode shared with a REDIS_URL that is not a Redis URL prints one line and
   assert.equal(result.code, 2);
   assertOneLine(
     result.stderr,
-    /^error: --mode shared needs Redis: REDIS_URL must look like redis:\/\/host:port, got "localhost:6379"/,
+    /^error: REDIS_URL must look like redis:\/\/host:port, got "localhost:6379"/,
   );
 });
 

@@ -10,7 +10,7 @@ import { fleetReport } from '../fleet-demo/figures.ts';
 import { FLEET_COMMAND, parseFleetOptions, type FleetCliOptions } from './fleet-options.ts';
 import { formatFleetReport } from '../fleet-demo/report.ts';
 import { runMode, type ModeRun } from '../fleet-demo/run-mode.ts';
-import { isRedisUrlError, redactRedisUrl as redactUrl } from 'shared-circuit';
+import { redactRedisUrl as redactUrl } from 'shared-circuit';
 import { checkRedisUrl, probeRedis, redisUrlFromEnv } from '../fleet-demo/redis-availability.ts';
 import { isWorkerFailedError, killAllWorkers } from '../fleet-demo/worker-process.ts';
 import { onPath, REDIS_INSTALL_HINT } from '../fleet-demo/redis-availability.ts';
@@ -58,15 +58,12 @@ async function chooseModes(
   redisUrl: string,
 ): Promise<{ modes: FleetMode[]; skipped: Partial<Record<FleetMode, string>> }> {
   if (options.mode === 'local') return { modes: ['local'], skipped: {} };
+  // A REDIS_URL that is not one is bad input whatever the mode (one line, exit 2); only a Redis
+  // that does not answer lets the default run the local mode alone.
+  checkRedisUrl(redisUrl);
   let problem: string | undefined;
-  try {
-    checkRedisUrl(redisUrl);
-    const probe = await probeRedis(redisUrl);
-    if (!probe.reachable) problem = `no Redis answers at ${redactUrl(redisUrl)} (${probe.reason})`;
-  } catch (error) {
-    if (!isRedisUrlError(error)) throw error;
-    problem = error.message;
-  }
+  const probe = await probeRedis(redisUrl);
+  if (!probe.reachable) problem = `no Redis answers at ${redactUrl(redisUrl)} (${probe.reason})`;
   if (problem === undefined) {
     return { modes: options.mode === 'both' ? ['shared', 'local'] : ['shared'], skipped: {} };
   }

@@ -64,6 +64,11 @@ export function checkRedisUrl(url: string): string {
       `REDIS_URL must look like redis://host:port, got "${redactRedisUrl(url)}"`,
     );
   }
+  if (!/^\/?(\d+)?$/.test(parsed.pathname)) {
+    throw new RedisUrlError(
+      `the database in REDIS_URL must be a whole number >= 0, got "${redactRedisUrl(url)}"`,
+    );
+  }
   return url;
 }
 
