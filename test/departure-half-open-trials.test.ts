@@ -43,10 +43,11 @@ test('cockatiel samples as asked, and one trial is what every library makes', ()
   assert.equal(departureReason('opossum', oneTrial), departureReason('opossum'));
 });
 
-test('the shared circuit says the lab does not pass it the half-open option yet', () => {
+test('the shared circuit takes several trials but no failure share, and says so only when a share is asked', () => {
   assert.match(
     departureReason('fleet', FOUR_TRIALS_ONE_MAY_FAIL) ?? '',
-    /^fleet lets one trial call through/,
+    /^fleet closes after 4 trial successes but re-opens on the first failed trial, not on failure 2/,
   );
+  assert.equal(departureReason('fleet', { halfOpen: { calls: 4, failureShare: 0 } }), undefined);
   assert.equal(departureReason('fleet'), undefined);
 });

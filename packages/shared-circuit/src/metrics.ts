@@ -132,7 +132,7 @@ export class CircuitMetrics {
     }
     for (const outcome of OUTCOMES) this.#calls.remove({ ...base, outcome });
     for (const outcome of OUTCOMES) this.#trials.remove({ ...base, outcome });
-    this.#rejected.remove(base);
+    for (const level of LEVELS) this.#rejected.remove({ ...base, level });
     for (const to of MODES) this.#fallbacks.remove({ ...base, to });
   }
 
