@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { test } from '../../../test/helpers/redis-test.ts';
 import { redisUrl, uniqueNamespace } from '../../../test/helpers/redis.ts';
+import { deleteNamespace } from '../../../test/helpers/redis-namespace.ts';
 import { ROOT } from '../../../test/helpers/run-command.ts';
 import { test as plainTest } from 'node:test';
 
@@ -116,6 +117,29 @@ test(
       /^error: unknown command "explode"; valid: list, status, isolate, release, reset\n$/,
     );
 
+    // The README's quick start, as written (its namespace made this run's own), from the tarball.
+    const readme = readFileSync(join(PACKAGE, 'README.md'), 'utf8');
+    const usage = readme.slice(readme.indexOf('## Usage'));
+    const quickStart = /```js\n([\s\S]*?)```/.exec(usage)?.[1];
+    assert.ok(quickStart, 'the README has a quick start');
+    writeFileSync(
+      join(project, 'quick-start.mjs'),
+      quickStart.replace("namespace: 'shop'", `namespace: '${namespace}'`),
+    );
+    const quick = await run(process.execPath, ['quick-start.mjs'], { cwd: project, env });
+    assert.equal(
+      quick.stdout,
+      [
+        'failed',
+        'failed',
+        'failed',
+        'rejected by the fleet circuit',
+        'rejected by the fleet circuit',
+      ]
+        .map((what, i) => `call ${i + 1}: ${what === 'failed' ? 'failed (fetch failed)' : what}\n`)
+        .join(''),
+    );
+
     // Without prom-client the metrics subpath says so; the main entry never needed it.
     const metrics = await run(
       process.execPath,
@@ -124,13 +148,7 @@ test(
     );
     assert.equal(metrics.stdout, 'ERR_MODULE_NOT_FOUND\n');
 
-    const redis = new (await import('ioredis')).Redis(url);
-    await redis.del(
-      `${namespace}:{payments}:state`,
-      `${namespace}:{payments}:trial`,
-      `${namespace}:{payments}:probe`,
-    );
-    redis.disconnect();
+    await deleteNamespace(url, namespace);
   },
 );
 
