@@ -50,4 +50,16 @@ test('circuits on a real 3-node Redis Cluster follow its slots: every circuit is
     assert.equal(await admin.hget(circuitKeys(namespace, name).state, 'state'), 'open');
   }
   assert.ok(nodesHolding.size >= 2, `the circuits live on ${nodesHolding.size} node(s)`);
+
+  // A third process that passes its own ioredis Cluster client: the same circuits, on its client.
+  const mine = await Promise.all(
+    NAMES.map((name) =>
+      connectedCircuit(t, { ...options(name), redisUrl: 'unused', redis: admin }),
+    ),
+  );
+  assert.deepEqual(
+    mine.map((circuit) => [circuit.mode, circuit.state]),
+    Array(NAMES.length).fill(['shared', 'open']),
+  );
+  assert.equal(admin.status, 'ready', "the caller's client is theirs: still open");
 });
