@@ -11,6 +11,7 @@ export {
 } from './shared-circuit.ts';
 export { SharedCircuits, type SharedCircuitsOptions } from './shared-circuits.ts';
 export type { SharedCircuitOptions } from './shared-circuit-options.ts';
+export { MemoryStore, type MemoryStoreOptions } from './store/memory-store.ts';
 export type { CircuitState } from './circuit-state.ts';
 export type {
   CallOutcome,

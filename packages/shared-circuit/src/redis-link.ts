@@ -5,11 +5,10 @@ import {
   SCRIPTS,
   type ConnectionMember,
   type RedisConnection,
-  type TransitionScript,
 } from './redis-connection.ts';
-import type { Snapshot, TrialReply } from './snapshot.ts';
-
-export type { TransitionScript } from './redis-connection.ts';
+import { redactUrl } from './redis-url.ts';
+import type { TrialReply } from './snapshot.ts';
+import type { CircuitStore, StoreEvents, Transition } from './store/circuit-store.ts';
 
 export interface RedisLinkOptions {
   url: string;
@@ -22,27 +21,20 @@ export interface RedisLinkOptions {
   connectTimeoutMs: number;
 }
 
-/** What the link tells its circuit. */
-export interface RedisLinkEvents {
-  /** Connected, subscribed, writable, and the current state read: the shared state can be used (again). */
-  up(snapshot: Snapshot): void;
-  /** Redis went away, answered too late or not at all, or refused a write. Once per outage. */
-  down(reason: string): void;
-  /** A change published by any process of the fleet, this one included. */
-  change(snapshot: Snapshot): void;
-}
-
 /**
- * One circuit's use of the process's connection pair to Redis (redis-connection.ts): runs its
- * transition scripts and hears its channel. Never throws a Redis error: a failed command reports
- * `down` and resolves undefined.
+ * The store of a fleet: one circuit's use of the process's connection pair to Redis
+ * (redis-connection.ts). Runs its transitions as Lua scripts and hears its channel. `up` comes
+ * once connected, subscribed, writable and the state read; `down` when Redis goes away, answers
+ * too late or not at all, or refuses a write, once per outage.
  */
-export class RedisLink {
+export class RedisLink implements CircuitStore {
+  readonly where: string;
   readonly #connection: RedisConnection;
   readonly #member: ConnectionMember;
   #closed = false;
 
-  constructor(options: RedisLinkOptions, events: RedisLinkEvents) {
+  constructor(options: RedisLinkOptions, events: StoreEvents) {
+    this.where = `Redis at ${redactUrl(options.url)}`;
     this.#member = {
       keys: options.keys,
       resetTimeoutMs: options.resetTimeoutMs,
@@ -62,17 +54,44 @@ export class RedisLink {
   }
 
   /** Runs a transition script; undefined if Redis failed (then `down` was reported) or went down meanwhile. */
-  async run(
-    transition: TransitionScript,
-    args: readonly (string | number)[],
-  ): Promise<TrialReply | undefined> {
+  async run(transition: Transition): Promise<TrialReply | undefined> {
     if (this.#closed) return undefined;
-    return this.#connection.run(this.#member, SCRIPTS[transition], args);
+    return this.#connection.run(this.#member, SCRIPTS[transition.type], scriptArgs(transition));
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     await this.#connection.remove(this.#member);
+  }
+}
+
+/** A transition's own ARGV, after the four every script takes (scripts.ts says each one's order). */
+function scriptArgs(transition: Transition): (string | number)[] {
+  switch (transition.type) {
+    case 'failure': {
+      const { threshold, token, id, spell, processId, minProcesses, backoff } = transition;
+      const args = [threshold, token, id, spell, processId, minProcesses];
+      return backoff === undefined ? args : [...args, backoff.factor, backoff.maxMs, backoff.draw];
+    }
+    case 'success':
+      return [transition.token];
+    case 'trial':
+    case 'renew':
+      return [transition.leaseMs, transition.token];
+    case 'rate': {
+      const t = transition;
+      return [
+        t.calls,
+        t.failures,
+        t.processId,
+        t.bucketMs,
+        t.windowMs,
+        t.failureRatio,
+        t.minimumThroughput,
+        t.minProcesses,
+        t.spell,
+      ];
+    }
   }
 }

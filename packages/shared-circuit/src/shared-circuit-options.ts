@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import type { Cluster, Redis } from 'ioredis';
 import { SharedCircuitOptionsError } from './errors/options-error.ts';
 import { redisUrlFromEnv } from './redis-url.ts';
+import { MemoryStore } from './store/memory-store.ts';
 import { parseRedisTarget } from './redis-target.ts';
 
 export interface SharedCircuitOptions {
@@ -105,6 +106,12 @@ export interface SharedCircuitOptions {
   log?: (line: string) => void;
   /** Clock for the in-memory state, in milliseconds. Default `performance.now()`. */
   now?: () => number;
+  /**
+   * Keep the state in a MemoryStore instead of Redis: circuits given the same store share it as a
+   * fleet does, decided by the same rules, on the store's clock; for tests of your code without
+   * Redis (`redisUrl` and `redis` are then ignored). Default: none (Redis).
+   */
+  store?: MemoryStore;
 }
 
 /** SharedCircuitOptions with every default filled in. */
@@ -134,6 +141,7 @@ export interface ResolvedOptions {
   rate: RateRule | undefined;
   backoff: { factor: number; maxMs: number; jitter: number } | undefined;
   redis: Redis | Cluster | undefined;
+  store: MemoryStore | undefined;
   isFailure: (error: unknown) => boolean;
   log: (line: string) => void;
   now: () => number;
@@ -152,7 +160,12 @@ export function resolveOptions(options: SharedCircuitOptions): ResolvedOptions {
   const failures = wholeNumber('failures', options.failures);
   const resetTimeoutMs = milliseconds('resetTimeoutMs', options.resetTimeoutMs);
   const redisUrl = options.redisUrl ?? redisUrlFromEnv();
-  if (options.redis === undefined) parseRedisTarget(redisUrl); // a bad URL is a RedisUrlError
+  const store = options.store;
+  if (store !== undefined && !(store instanceof MemoryStore)) {
+    throw new SharedCircuitOptionsError(`store must be a MemoryStore, got ${show(store)}`);
+  }
+  // A bad URL is a RedisUrlError, unless no URL is used.
+  if (options.redis === undefined && store === undefined) parseRedisTarget(redisUrl);
   return {
     name,
     namespace,
@@ -171,6 +184,7 @@ export function resolveOptions(options: SharedCircuitOptions): ResolvedOptions {
     rate: rateRule(options),
     backoff: backoffRule(options, resetTimeoutMs),
     redis: options.redis,
+    store,
     isFailure: fn('isFailure', options.isFailure ?? (() => true)),
     log: fn('log', options.log ?? ((line) => console.error(line))),
     now: fn('now', options.now ?? (() => performance.now())),

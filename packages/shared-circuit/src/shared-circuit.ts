@@ -6,9 +6,9 @@ import { CircuitIsolatedError } from './errors/circuit-isolated-error.ts';
 import { CircuitOpenError, isCircuitOpenError, rejection } from './errors/circuit-open-error.ts';
 import { CircuitEvents, type SharedCircuitEvent } from './events.ts';
 import { LocalFallback } from './local-fallback.ts';
-import { RedisLink, type TransitionScript } from './redis-link.ts';
+import { RedisLink } from './redis-link.ts';
+import type { CircuitStore, StoreEvents, Transition } from './store/circuit-store.ts';
 import { SlowCallWatch } from './slow-call-watch.ts';
-import { redactUrl } from './redis-url.ts';
 import { parseRedisTarget } from './redis-target.ts';
 import {
   resolveOptions,
@@ -81,7 +81,8 @@ const NO_CONTEXT: ExecuteContext = Object.freeze({ signal: new AbortController()
  */
 export class SharedCircuit implements AsyncDisposable {
   readonly #options: ResolvedOptions;
-  readonly #link: RedisLink;
+  /** Where the state lives: Redis, or a MemoryStore (option `store`). */
+  readonly #link: CircuitStore;
   readonly #stateListeners = new Set<(state: CircuitState) => void>();
   readonly #events: CircuitEvents;
   readonly #disposeListeners = new Set<() => void>();
@@ -132,6 +133,17 @@ export class SharedCircuit implements AsyncDisposable {
       this.#options;
     const { halfOpenTrials, successThreshold } = this.#options;
     // A client of the caller's: its own database (ioredis keeps it in options.db).
+    const events: StoreEvents = {
+      up: (snapshot) => this.#onUp(snapshot),
+      down: (reason) => this.#onDown(reason),
+      change: (snapshot) => this.#apply(snapshot),
+    };
+    const store = this.#options.store;
+    if (store !== undefined) {
+      const keys = circuitKeys(namespace, name);
+      this.#link = store.attach({ keys, resetTimeoutMs, halfOpenTrials, successThreshold }, events);
+      return;
+    }
     const db = redis === undefined ? parseRedisTarget(redisUrl).db : clientDb(redis);
     this.#link = new RedisLink(
       {
@@ -144,11 +156,7 @@ export class SharedCircuit implements AsyncDisposable {
         redisTimeoutMs,
         connectTimeoutMs,
       },
-      {
-        up: (snapshot) => this.#onUp(snapshot),
-        down: (reason) => this.#onDown(reason),
-        change: (snapshot) => this.#apply(snapshot),
-      },
+      events,
     );
   }
 
@@ -414,7 +422,7 @@ export class SharedCircuit implements AsyncDisposable {
     const view = backend.kind === 'shared' ? backend.view : undefined;
     if (view?.state === 'closed' && view.failures > 0 && !this.#resetting) {
       this.#resetting = true;
-      void this.#run('success', ['']).finally(() => (this.#resetting = false));
+      void this.#run({ type: 'success', token: '' }).finally(() => (this.#resetting = false));
     }
   }
 
@@ -428,7 +436,15 @@ export class SharedCircuit implements AsyncDisposable {
   async #countFailure(spell: string): Promise<void> {
     if (this.#rate !== undefined) this.#countForRate(true, spell);
     const { failures, processId, minProcesses } = this.#options;
-    await this.#run('failure', [failures, '', randomUUID(), spell, processId, minProcesses]);
+    await this.#run({
+      type: 'failure',
+      threshold: failures,
+      token: '',
+      id: randomUUID(),
+      spell,
+      processId,
+      minProcesses,
+    });
   }
 
   /**
@@ -459,17 +475,18 @@ export class SharedCircuit implements AsyncDisposable {
     if (calls === 0) return;
     const { processId, minProcesses } = this.#options;
     const bucketMs = rule.samplingDurationMs / 10;
-    await this.#run('rate', [
+    await this.#run({
+      type: 'rate',
       calls,
       failures,
       processId,
       bucketMs,
-      rule.samplingDurationMs,
-      rule.failureRatio,
-      rule.minimumThroughput,
+      windowMs: rule.samplingDurationMs,
+      failureRatio: rule.failureRatio,
+      minimumThroughput: rule.minimumThroughput,
       minProcesses,
       spell,
-    ]);
+    });
   }
 
   /** The reset timeout has passed (as far as this process knows): ask Redis for a trial. */
@@ -480,7 +497,7 @@ export class SharedCircuit implements AsyncDisposable {
     this.#trials += 1;
     let reply: TrialReply | undefined;
     try {
-      reply = await this.#run('trial', [leaseMs, token]);
+      reply = await this.#run({ type: 'trial', leaseMs, token });
     } finally {
       if (!reply?.granted) this.#trials -= 1;
     }
@@ -501,25 +518,33 @@ export class SharedCircuit implements AsyncDisposable {
     // Renew the lease while the trial runs, so a slow trial never lets a second one start; a
     // process that dies stops renewing, and the lease frees the trial for another process.
     const every = Math.max(leaseMs / 3, 10);
-    const renewal = setInterval(() => void this.#link.run('renew', [leaseMs, token]), every);
+    const renewal = setInterval(
+      () => void this.#link.run({ type: 'renew', leaseMs, token }),
+      every,
+    );
     renewal.unref();
     // A trial that turns slow has failed, then: the circuit opens again at once.
     const { failures, processId, minProcesses, backoff } = this.#options;
     // With a backoff, the next open period's factor, cap and this failure's jitter draw.
-    const longer = () =>
-      backoff === undefined
-        ? []
-        : [backoff.factor, backoff.maxMs, (Math.random() * 2 - 1) * backoff.jitter];
     const failTrial = () =>
-      this.#run('failure', [
-        failures,
+      this.#run({
+        type: 'failure',
+        threshold: failures,
         token,
-        randomUUID(),
-        '',
+        id: randomUUID(),
+        spell: '',
         processId,
         minProcesses,
-        ...longer(),
-      ]);
+        ...(backoff === undefined
+          ? {}
+          : {
+              backoff: {
+                factor: backoff.factor,
+                maxMs: backoff.maxMs,
+                draw: (Math.random() * 2 - 1) * backoff.jitter,
+              },
+            }),
+      });
     const watched = this.#slowCalls?.start(() => {
       clearInterval(renewal);
       void failTrial();
@@ -533,15 +558,15 @@ export class SharedCircuit implements AsyncDisposable {
         if (judged()) throw error;
         if (context.signal.aborted) {
           // No verdict: give the lease up at once (a 1 ms lease), so another trial may start.
-          await this.#link.run('renew', [1, token]);
+          await this.#link.run({ type: 'renew', leaseMs: 1, token });
           throw error;
         }
         // An error that is not a failure still shows the dependency answering: it ends the trial well.
         if (this.#options.isFailure(error)) await failTrial();
-        else await this.#run('success', [token]);
+        else await this.#run({ type: 'success', token });
         throw error;
       }
-      if (!judged()) await this.#run('success', [token]);
+      if (!judged()) await this.#run({ type: 'success', token });
       return value;
     } finally {
       clearInterval(renewal);
@@ -550,12 +575,9 @@ export class SharedCircuit implements AsyncDisposable {
   }
 
   /** Runs a transition and applies its reply; undefined when Redis failed (the link reported it). */
-  async #run(
-    transition: TransitionScript,
-    args: readonly (string | number)[],
-  ): Promise<TrialReply | undefined> {
+  async #run(transition: Transition): Promise<TrialReply | undefined> {
     if (this.#backend.kind !== 'shared') return undefined;
-    const reply = await this.#link.run(transition, args);
+    const reply = await this.#link.run(transition);
     if (reply !== undefined) this.#apply(reply);
     return reply;
   }
@@ -602,7 +624,7 @@ export class SharedCircuit implements AsyncDisposable {
     if (previous === 'local') {
       this.#events.emit({ type: 'fallback', to: 'shared' });
       this.#options.log(
-        `fleet: Redis at ${redactUrl(this.#options.redisUrl)} is back; circuit "${this.#options.name}" uses the shared state again`,
+        `fleet: ${this.#link.where} is back; circuit "${this.#options.name}" uses the shared state again`,
       );
     }
   }
@@ -633,7 +655,7 @@ export class SharedCircuit implements AsyncDisposable {
     this.#settleReady('local');
     this.#events.emit({ type: 'fallback', to: 'local', reason });
     this.#options.log(
-      `fleet: Redis at ${redactUrl(this.#options.redisUrl)} ${reason}; circuit "${this.#options.name}" carries on with a local breaker`,
+      `fleet: ${this.#link.where} ${reason}; circuit "${this.#options.name}" carries on with a local breaker`,
     );
   }
 

@@ -9,6 +9,7 @@ test('the package exports exactly its documented list of values', () => {
     'CircuitDisposedError',
     'CircuitIsolatedError',
     'CircuitOpenError',
+    'MemoryStore',
     'RedisUnreachableError',
     'RedisUrlError',
     'SharedCircuit',

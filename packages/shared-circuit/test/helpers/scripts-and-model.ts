@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { PolicySettings } from '../../src/policy.ts';
-import { PolicyModel, type ModelState } from './policy-model.ts';
+import type { Transition } from '../../src/store/circuit-store.ts';
+import { FleetRecord } from '../../src/store/fleet-record.ts';
 import { ScriptsOnRedis } from './scripts-on-redis.ts';
 
 /** Long next to a run's real duration (well under a second), so only the steps move time. */
@@ -43,10 +44,16 @@ type Message =
 /**
  * The circuit's scripts on a real Redis and the plain model, fed the same commands; `step` fails
  * when they end a step in different states (state, failures, successes, leases running, spell).
+ * The model is the memory store's record (src/store/fleet-record.ts): policy.ts's rules plus the
+ * scripts' bookkeeping, on a clock that moves only when told.
  */
 export class ScriptsAndModel {
   readonly scripts: ScriptsOnRedis;
-  readonly model: PolicyModel;
+  readonly model: FleetRecord;
+  readonly #settings: PolicySettings;
+  #now = 0;
+  /** The model's spell of each of its closed spells, by their order. */
+  readonly #modelSpells: string[] = [];
   readonly #tokens: string[] = [];
   /** The scripts' name (a version) of each of the model's closed spells. */
   readonly #spells: string[] = [];
@@ -55,7 +62,19 @@ export class ScriptsAndModel {
 
   constructor(redis: Redis, namespace: string, name: string, settings: PolicySettings) {
     this.scripts = new ScriptsOnRedis(redis, namespace, name, settings);
-    this.model = new PolicyModel(settings, LEASE_MS);
+    this.model = new FleetRecord(() => this.#now);
+    this.#settings = settings;
+  }
+
+  /** Which closed spell the model is in, or was in last, counted from 0. */
+  #spell(): number {
+    const { spell } = this.model.status();
+    if (!this.#modelSpells.includes(spell)) this.#modelSpells.push(spell);
+    return this.#modelSpells.indexOf(spell);
+  }
+
+  #model(transition: Transition): boolean {
+    return this.model.apply(transition, this.#settings).reply.granted;
   }
 
   /** What a process does first: read the circuit, which saves it closed in its first spell. */
@@ -67,14 +86,14 @@ export class ScriptsAndModel {
   async step(command: Command): Promise<void> {
     switch (command.type) {
       case 'failure':
-        await this.#send({ kind: 'failure', token: '', id: randomUUID(), spell: this.model.spell });
+        await this.#send({ kind: 'failure', token: '', id: randomUUID(), spell: this.#spell() });
         break;
       case 'late-failure':
         await this.#send({
           kind: 'failure',
           token: '',
           id: randomUUID(),
-          spell: this.model.spell - 1,
+          spell: this.#spell() - 1,
         });
         break;
       case 'success':
@@ -105,7 +124,7 @@ export class ScriptsAndModel {
         break;
       case 'wait':
         await this.scripts.clockMovesOn(command.ms);
-        this.model.clockMovesOn(command.ms);
+        this.#now += command.ms;
         break;
     }
     await this.#compare(JSON.stringify(command));
@@ -113,7 +132,7 @@ export class ScriptsAndModel {
 
   async #trial(token: string): Promise<void> {
     const reply = await this.scripts.trial(token, LEASE_MS);
-    const granted = this.model.trial(token);
+    const granted = this.#model({ type: 'trial', leaseMs: LEASE_MS, token });
     assert.equal(reply.granted, granted, this.#story(`trial ${token}: granted`));
   }
 
@@ -121,13 +140,23 @@ export class ScriptsAndModel {
     this.#last = message;
     if (message.kind === 'success') {
       await this.scripts.success(message.token);
-      this.model.success(message.token);
+      this.#model({ type: 'success', token: message.token });
       return;
     }
     const spell =
       message.spell === undefined ? '' : (this.#spells[message.spell] ?? 'an earlier spell');
     await this.scripts.failure(message.token, message.id, spell);
-    this.model.failure(message.token, message.id, message.spell);
+    const modelSpell =
+      message.spell === undefined ? '' : (this.#modelSpells[message.spell] ?? '-1');
+    this.#model({
+      type: 'failure',
+      threshold: this.#settings.failures,
+      token: message.token,
+      id: message.id,
+      spell: modelSpell,
+      processId: 'one-process',
+      minProcesses: 1,
+    });
   }
 
   #pick(pick: number): string {
@@ -139,9 +168,10 @@ export class ScriptsAndModel {
   async #compare(step: string): Promise<void> {
     this.#done.push(step);
     const real = await this.scripts.status();
-    const expected = this.model.view();
-    const { spell, ...rest } = expected;
-    const actual: Omit<ModelState, 'spell'> = {
+    const { state, failures, successes, trialsRunning } = this.model.status();
+    const rest = { state, failures, successes, trialsRunning };
+    const spell = this.#spell();
+    const actual: typeof rest = {
       state: real.state,
       failures: real.state === 'closed' ? real.failures : 0,
       successes: real.successes,
