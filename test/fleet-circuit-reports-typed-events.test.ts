@@ -12,6 +12,8 @@ function line(event: SharedCircuitEvent): string {
   switch (event.type) {
     case 'transition':
       return `transition ${event.from} -> ${event.to}`;
+    case 'process-transition':
+      return `process ${event.from} -> ${event.to}`;
     case 'call':
       return `call ${event.outcome}${event.trial ? ' (trial)' : ''}`;
     case 'fallback':

@@ -18,6 +18,11 @@ export interface EventContext {
 export type CircuitEventBody =
   | { type: 'transition'; from: CircuitState; to: CircuitState }
   /**
+   * This process's own circuit (with `minProcesses` from 2) changed state: it opens on this
+   * process's failures while the fleet's circuit (`state`) may stay closed.
+   */
+  | { type: 'process-transition'; from: CircuitState; to: CircuitState }
+  /**
    * A call whose action ran (trial calls included); `durationMs` on the circuit's clock; `error`
    * what a failed or ignored call threw (undefined after a success).
    */

@@ -19,7 +19,7 @@ export interface LocalFallbackOptions {
   now: () => number;
   /** The fleet's circuit was open when Redis went away: stay open until then (local clock). */
   openUntil: number | undefined;
-  onStateChange: (state: CircuitState) => void;
+  onStateChange: (state: CircuitState, from: CircuitState) => void;
 }
 
 /**
@@ -80,6 +80,6 @@ export class LocalFallback {
   #set(next: PolicyState): void {
     const before = this.#record.state;
     this.#record = next;
-    if (next.state !== before) this.#options.onStateChange(next.state);
+    if (next.state !== before) this.#options.onStateChange(next.state, before);
   }
 }

@@ -43,6 +43,7 @@ export class CircuitMetrics {
   readonly #state: Gauge;
   readonly #mode: Gauge;
   readonly #transitions: Counter;
+  readonly #processTransitions: Counter;
   readonly #calls: Counter;
   readonly #rejected: Counter;
   readonly #trials: Counter;
@@ -70,6 +71,12 @@ export class CircuitMetrics {
     this.#transitions = new Counter({
       name: `${prefix}transitions_total`,
       help: 'State changes seen by this process, its own and those other processes made.',
+      labelNames: labels('from', 'to'),
+      registers,
+    });
+    this.#processTransitions = new Counter({
+      name: `${prefix}process_transitions_total`,
+      help: "State changes of this process's own circuit (minProcesses from 2), under the fleet's.",
       labelNames: labels('from', 'to'),
       registers,
     });
@@ -128,7 +135,10 @@ export class CircuitMetrics {
     for (const state of STATES) this.#state.remove({ ...base, state });
     for (const mode of MODES) this.#mode.remove({ ...base, mode });
     for (const from of STATES) {
-      for (const to of STATES) this.#transitions.remove({ ...base, from, to });
+      for (const to of STATES) {
+        this.#transitions.remove({ ...base, from, to });
+        this.#processTransitions.remove({ ...base, from, to });
+      }
     }
     for (const outcome of OUTCOMES) this.#calls.remove({ ...base, outcome });
     for (const outcome of OUTCOMES) this.#trials.remove({ ...base, outcome });
@@ -144,6 +154,9 @@ export class CircuitMetrics {
     switch (event.type) {
       case 'transition':
         this.#transitions.inc({ ...base, from: event.from, to: event.to });
+        return;
+      case 'process-transition':
+        this.#processTransitions.inc({ ...base, from: event.from, to: event.to });
         return;
       case 'call':
         this.#calls.inc({ ...base, outcome: event.outcome });

@@ -127,7 +127,8 @@ export class SharedCircuit implements AsyncDisposable {
             isFailure: (error) => !isCircuitOpenError(error) && this.#options.isFailure(error),
             now: this.#options.now,
             openUntil: undefined,
-            onStateChange: () => {},
+            onStateChange: (to, from) =>
+              this.#events.emit({ type: 'process-transition', from, to }),
           });
     const { redisUrl, namespace, name, resetTimeoutMs, redisTimeoutMs, connectTimeoutMs, redis } =
       this.#options;

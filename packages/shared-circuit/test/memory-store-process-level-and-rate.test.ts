@@ -5,11 +5,17 @@ import { fail, heard, MemoryFleet, succeed } from './helpers/memory-fleet.ts';
 
 const RESET_MS = 10_000;
 
-test('with minProcesses 2, a process whose calls fail opens its own circuit, the fleet stays closed, and it rejoins after its own trial', async (t) => {
+test('with minProcesses 2, a process whose calls fail opens its own circuit, the fleet stays closed, it rejoins after its own trial, and its events say so', async (t) => {
   const fleet = new MemoryFleet(t);
   const options = { name: 'orders', failures: 3, resetTimeoutMs: RESET_MS, minProcesses: 2 };
   const bad = await fleet.circuit({ ...options, processId: 'bad' });
   const good = await fleet.circuit({ ...options, processId: 'good' });
+  const events: string[] = [];
+  bad.onEvent((event) => {
+    if (event.type === 'transition' || event.type === 'process-transition') {
+      events.push(`${event.type} ${event.from} -> ${event.to} (fleet ${event.state})`);
+    }
+  });
   for (let call = 0; call < 5; call += 1) await bad.execute(fail).catch(() => {});
   await heard();
   const rejected = await bad.execute(succeed).catch((error: unknown) => error);
@@ -20,6 +26,11 @@ test('with minProcesses 2, a process whose calls fail opens its own circuit, the
   fleet.clock.moveOn(RESET_MS);
   assert.equal(await bad.execute(succeed), 'ok', 'its own trial');
   assert.equal(await bad.execute(succeed), 'ok', 'rejoined');
+  assert.deepEqual(events, [
+    'process-transition closed -> open (fleet closed)',
+    'process-transition open -> half-open (fleet closed)',
+    'process-transition half-open -> closed (fleet closed)',
+  ]);
 });
 
 test('with minProcesses 2, failures from two processes open the fleet', async (t) => {
