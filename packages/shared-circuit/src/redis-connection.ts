@@ -1,7 +1,14 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { CircuitKeys } from './circuit-keys.ts';
 import { LuaScript } from './lua-script.ts';
-import { deniedCommand, refusalOnConnect } from './redis-refusal.ts';
+import {
+  clusterEnabled,
+  clusterNode,
+  clusterRedirection,
+  deniedCommand,
+  refusalOnConnect,
+  type PlainNode,
+} from './redis-refusal.ts';
 import { describeRedisError } from './redis-url.ts';
 import { createRedisClient, parseRedisTarget, type ClientOptions } from './redis-target.ts';
 import {
@@ -265,12 +272,6 @@ export class RedisConnection {
         return generation === this.#generation ? reply : undefined;
       } catch (error) {
         if (generation !== this.#generation) return undefined;
-        // The user's ACL, the same for every circuit: all go local, and the resume checks it.
-        const denied = deniedCommand(error);
-        if (denied !== undefined) {
-          this.#lose(denied);
-          return undefined;
-        }
         const answer = answerError(error);
         if (answer !== undefined) {
           this.#refuse(member, answer);
@@ -280,10 +281,59 @@ export class RedisConnection {
           this.#blip();
           continue;
         }
-        this.#lose(unreachable(describeRedisError(error)));
+        this.#lose(this.#outage(error));
         return undefined;
       }
     }
+  }
+
+  /**
+   * Why a failed command takes every circuit of the connection local: the user's ACL or a cluster
+   * node behind a plain URL (the same for every circuit; the resume checks it again quietly), else
+   * an outage.
+   */
+  #outage(error: unknown): string {
+    const denied = deniedCommand(error);
+    if (denied !== undefined) return denied;
+    const redirection = clusterRedirection(error);
+    const node = this.#plainNode();
+    if (redirection !== undefined && node !== undefined) return clusterNode(redirection, node);
+    return unreachable(describeRedisError(error));
+  }
+
+  /** The node a plain client connects to; undefined for a cluster client. */
+  #plainNode(): PlainNode | undefined {
+    if (this.#command.isCluster) return undefined;
+    if (this.#borrowed) {
+      const { host, port, tls } = (this.#command as Redis).options;
+      return { host: host ?? '127.0.0.1', port: port ?? 6379, tls: tls !== undefined };
+    }
+    const target = parseRedisTarget(this.#options.url);
+    if (target.kind !== 'server') return undefined;
+    const url = new URL(target.url);
+    return {
+      host: url.hostname.replace(/^\[|\]$/g, ''),
+      port: Number(url.port || 6379),
+      tls: url.protocol === 'rediss:',
+    };
+  }
+
+  /**
+   * A plain client connected to a Redis Cluster node: INFO says so before any script can get a
+   * MOVED for a circuit whose slot lives elsewhere. A user denied INFO leaves it to that MOVED.
+   */
+  async #askClusterNode(): Promise<string | undefined> {
+    const node = this.#plainNode();
+    if (node === undefined) return undefined;
+    let info: string;
+    try {
+      const asked = (this.#command as Redis).info('cluster');
+      info = this.#borrowed ? await bounded(asked, this.#options.redisTimeoutMs) : await asked;
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ReplyError') return undefined;
+      throw error;
+    }
+    return clusterEnabled(info) ? clusterNode('cluster_enabled:1', node) : undefined;
   }
 
   async #close(): Promise<void> {
@@ -330,6 +380,12 @@ export class RedisConnection {
     const generation = this.#generation;
     try {
       if (this.#subscriber.status !== 'ready' || this.#command.status !== 'ready') return;
+      // A plain URL at a cluster node: no circuit can share, however often it reconnects.
+      const clusterNodeReason = await this.#askClusterNode();
+      if (clusterNodeReason !== undefined) {
+        if (generation === this.#generation) this.#lose(clusterNodeReason);
+        return;
+      }
       const members = [...this.#members];
       await this.#subscribe(members);
       await Promise.all(Object.values(SCRIPTS).map((script) => script.load(this.#command)));
@@ -359,7 +415,7 @@ export class RedisConnection {
     } catch (error) {
       // A connection dropped mid-sync: its 'ready' brings another. Anything else is an outage.
       if (generation === this.#generation && !isDroppedConnection(error)) {
-        this.#lose(deniedCommand(error) ?? unreachable(describeRedisError(error)));
+        this.#lose(this.#outage(error));
       }
     } finally {
       this.#syncing = false;
@@ -398,7 +454,7 @@ export class RedisConnection {
     } catch (error) {
       if (generation !== this.#generation) return;
       if (isDroppedConnection(error)) this.#blip();
-      else this.#lose(deniedCommand(error) ?? unreachable(describeRedisError(error)));
+      else this.#lose(this.#outage(error));
     }
   }
 

@@ -50,3 +50,33 @@ export function refusalOnConnect(url: string, timeoutMs: number): Promise<string
     });
   });
 }
+
+/** Where a plain (not cluster) client connects: the node to name in a `redis-cluster://` URL. */
+export interface PlainNode {
+  host: string;
+  port: number;
+  tls: boolean;
+}
+
+/**
+ * The server at a plain `redis[s]://` address is a Redis Cluster node (`cause`: INFO's
+ * `cluster_enabled:1`, or the MOVED or ASK a script got for a key whose slot lives on another
+ * node). A plain client follows no redirection, so the circuits whose slots live elsewhere could
+ * never share: no reconnection mends it, the URL does. Completes "Redis at <url> ...".
+ */
+export function clusterNode(cause: string, node: PlainNode): string {
+  const host = node.host.includes(':') ? `[${node.host}]` : node.host;
+  const scheme = node.tls ? 'rediss-cluster' : 'redis-cluster';
+  return `is a Redis Cluster node (${cause}): use ${scheme}://${host}:${node.port}`;
+}
+
+/** `MOVED <slot> <host:port>` or `ASK ...`: a cluster node's redirection; undefined for any other error. */
+export function clusterRedirection(error: unknown): string | undefined {
+  if (!(error instanceof Error) || error.name !== 'ReplyError') return undefined;
+  return /^(?:MOVED|ASK) \d+ \S+/.exec(error.message)?.[0];
+}
+
+/** INFO's `cluster` section says the server runs in cluster mode. */
+export function clusterEnabled(info: string): boolean {
+  return /^cluster_enabled:1\b/m.test(info);
+}
