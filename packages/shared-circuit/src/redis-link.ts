@@ -34,7 +34,10 @@ export class RedisLink implements CircuitStore {
   #closed = false;
 
   constructor(options: RedisLinkOptions, events: StoreEvents) {
-    this.where = `Redis at ${redactUrl(options.url)}`;
+    this.where =
+      options.client === undefined
+        ? `Redis at ${redactUrl(options.url)}`
+        : `Redis at ${clientAddress(options.client)} (your client)`;
     this.#member = {
       keys: options.keys,
       resetTimeoutMs: options.resetTimeoutMs,
@@ -94,4 +97,12 @@ function scriptArgs(transition: Transition): (string | number)[] {
       ];
     }
   }
+}
+
+/** Where a caller's own client connects, for log lines: never its password. */
+function clientAddress(client: Redis | Cluster): string {
+  if (client.isCluster) return 'a Redis Cluster';
+  const { host, port, db, path } = (client as Redis).options;
+  if (path !== undefined && path !== '') return `unix:${path}`;
+  return `redis://${host ?? '127.0.0.1'}:${port ?? 6379}/${db ?? 0}`;
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createServer, type AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { CircuitControl, isCircuitOpenError, SharedCircuit } from 'shared-circuit';
 import { test } from '../../../test/helpers/redis-test.ts';
@@ -39,3 +40,41 @@ test("a circuit runs on the caller's own ioredis client, shares state through it
   assert.equal(await client.ping(), 'PONG');
   await control.reset('mine');
 });
+
+test("the log line names where the caller's own client connects, not REDIS_URL", async (t) => {
+  const port = await closedPort();
+  const client = new Redis({
+    host: '127.0.0.1',
+    port,
+    db: 3,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+  });
+  client.on('error', () => {});
+  t.after(() => client.disconnect());
+  const logged: string[] = [];
+  await using circuit = new SharedCircuit({
+    name: 'mine',
+    redis: client,
+    redisUrl: 'redis://elsewhere.invalid:6379',
+    failures: 2,
+    resetTimeoutMs: 60_000,
+    connectTimeoutMs: 200,
+    log: (line) => logged.push(line),
+  });
+  assert.equal(await circuit.ready(), 'local');
+  assert.equal(logged.length, 1, logged.join('\n'));
+  assert.match(
+    logged[0]!,
+    new RegExp(`^fleet: Redis at redis://127\\.0\\.0\\.1:${port}/3 \\(your client\\) `),
+  );
+});
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
