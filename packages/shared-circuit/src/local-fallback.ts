@@ -1,5 +1,6 @@
 import type { CircuitState } from './circuit-state.ts';
 import { CircuitOpenError, type RejectionLevel } from './errors/circuit-open-error.ts';
+import { SlowCallWatch } from './slow-call-watch.ts';
 import {
   afterFailure,
   afterSuccess,
@@ -20,6 +21,8 @@ export interface LocalFallbackOptions {
   /** The fleet's circuit was open when Redis went away: stay open until then (local clock). */
   openUntil: number | undefined;
   onStateChange: (state: CircuitState, from: CircuitState) => void;
+  /** A call still running after this counts as a failure then, once (the shared state's rule too). */
+  slowCallMs?: number | undefined;
 }
 
 /**
@@ -29,10 +32,15 @@ export interface LocalFallbackOptions {
  */
 export class LocalFallback {
   readonly #options: LocalFallbackOptions;
+  readonly #slowCalls: SlowCallWatch | undefined;
   #record: PolicyState;
 
   constructor(options: LocalFallbackOptions) {
     this.#options = options;
+    this.#slowCalls =
+      options.slowCallMs === undefined
+        ? undefined
+        : new SlowCallWatch(options.slowCallMs, options.now);
     this.#record =
       options.openUntil === undefined
         ? CLOSED
@@ -63,18 +71,26 @@ export class LocalFallback {
       trial = true;
       this.#set(granted);
     }
+    const failed = () => this.#set(afterFailure(this.#record, settings, now(), trial, startedIn));
+    const watched = this.#slowCalls?.start(failed);
+    // Counted already when it turned slow: its end changes nothing.
+    const judged = () => watched !== undefined && (this.#slowCalls?.end(watched) ?? false);
     try {
       const value = await action();
-      this.#set(afterSuccess(this.#record, settings, trial));
+      if (!judged()) this.#set(afterSuccess(this.#record, settings, trial));
       return value;
     } catch (error) {
-      this.#set(
-        isFailure(error)
-          ? afterFailure(this.#record, settings, now(), trial, startedIn)
-          : afterSuccess(this.#record, settings, trial),
-      );
+      if (!judged()) {
+        if (isFailure(error)) failed();
+        else this.#set(afterSuccess(this.#record, settings, trial));
+      }
       throw error;
     }
+  }
+
+  /** Stops the slow-call timer: the breaker is no longer used. */
+  dispose(): void {
+    this.#slowCalls?.dispose();
   }
 
   #set(next: PolicyState): void {

@@ -127,6 +127,7 @@ export class SharedCircuit implements AsyncDisposable {
             isFailure: (error) => !isCircuitOpenError(error) && this.#options.isFailure(error),
             now: this.#options.now,
             openUntil: undefined,
+            slowCallMs,
             onStateChange: (to, from) =>
               this.#events.emit({ type: 'process-transition', from, to }),
           });
@@ -340,9 +341,12 @@ export class SharedCircuit implements AsyncDisposable {
   async dispose(): Promise<void> {
     if (this.#backend.kind === 'disposed') return;
     if (this.#rate !== undefined && this.#rate.calls > 0) await this.#flushRate(); // not lost
+    const backend = this.#backend;
+    if (backend.kind === 'local') backend.breaker.dispose();
     this.#backend = { kind: 'disposed' };
     this.#settleReady('local');
     this.#slowCalls?.dispose();
+    this.#processLevel?.dispose();
     for (const listener of this.#disposeListeners) {
       try {
         listener();
@@ -646,6 +650,7 @@ export class SharedCircuit implements AsyncDisposable {
       isFailure: this.#options.isFailure,
       now: this.#options.now,
       openUntil,
+      slowCallMs: this.#options.slowCallMs,
       onStateChange: (state) => {
         if (this.#backend.kind === 'local' && this.#backend.breaker === breaker) {
           this.#stateChanged(state);
@@ -661,6 +666,10 @@ export class SharedCircuit implements AsyncDisposable {
   }
 
   #setBackend(next: Backend): void {
+    const previous = this.#backend;
+    if (previous.kind === 'local' && (next.kind !== 'local' || next.breaker !== previous.breaker)) {
+      previous.breaker.dispose(); // its slow-call timer
+    }
     const before = this.state;
     this.#backend = next;
     const after = this.state;
