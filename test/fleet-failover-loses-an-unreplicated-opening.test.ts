@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { SENTINEL_MISSING, test } from './helpers/redis-test.ts';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { isCircuitOpenError, type SharedCircuit } from 'shared-circuit';
 import { circuitKeys } from '../packages/shared-circuit/src/circuit-keys.ts';
 import {
@@ -10,7 +9,7 @@ import {
   proxiedRedis,
   uniqueNamespace,
 } from './helpers/redis.ts';
-import { startRedisSentinel, MASTER_NAME } from './helpers/redis-sentinel.ts';
+import { failOver, startRedisSentinel } from './helpers/redis-sentinel.ts';
 import { FLEET_DEADLINE_MS, waitUntil } from './helpers/timing.ts';
 
 const FAILURES = 3;
@@ -72,32 +71,7 @@ test(
       });
     }
     const failoverAt = performance.now();
-    await waitUntil(
-      'the sentinel starts a failover',
-      async () => {
-        try {
-          await sentinel.admin.call('SENTINEL', 'FAILOVER', MASTER_NAME);
-          return true;
-        } catch {
-          await sleep(200); // NOGOODSLAVE until the sentinel has found the replica
-          return false;
-        }
-      },
-      20_000,
-    );
-    await waitUntil(
-      'the sentinel names the replica as master',
-      async () => (await sentinel.masterPort()) === replica.port,
-      20_000,
-    );
-    await waitUntil(
-      "both processes' connections moved to the new master",
-      async () => {
-        const clients = String(await replicaAdmin.call('CLIENT', 'LIST'));
-        return (clients.match(/name=shared-circuit:/g) ?? []).length === 4;
-      },
-      20_000,
-    );
+    await failOver(sentinel, replica.port, replicaAdmin, 4);
     await waitUntil(
       'both processes are on the shared state',
       () => here.mode === 'shared' && there.mode === 'shared',

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { SENTINEL_MISSING, test } from './helpers/redis-test.ts';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { connectedCircuit, inspector, privateRedis, uniqueNamespace } from './helpers/redis.ts';
-import { startRedisSentinel, MASTER_NAME } from './helpers/redis-sentinel.ts';
+import { failOver, startRedisSentinel } from './helpers/redis-sentinel.ts';
 import { FLEET_DEADLINE_MS, waitUntil } from './helpers/timing.ts';
 
 test(
@@ -46,33 +45,7 @@ test(
       async () => (await replicaAdmin.hget(`${namespace}:{payments}:state`, 'state')) === 'open',
     );
     // A failover: the sentinel promotes the replica, and the old master becomes its replica.
-    await waitUntil(
-      'the sentinel starts a failover',
-      async () => {
-        try {
-          await sentinel.admin.call('SENTINEL', 'FAILOVER', MASTER_NAME);
-          return true;
-        } catch {
-          await sleep(200); // NOGOODSLAVE until the sentinel has found the replica
-          return false;
-        }
-      },
-      20_000,
-    );
-    await waitUntil(
-      'the sentinel names the replica as master',
-      async () => (await sentinel.masterPort()) === replica.port,
-      20_000,
-    );
-
-    await waitUntil(
-      "both processes' connections moved to the new master",
-      async () => {
-        const clients = String(await replicaAdmin.call('CLIENT', 'LIST'));
-        return (clients.match(/name=shared-circuit:/g) ?? []).length === 4;
-      },
-      20_000,
-    );
+    await failOver(sentinel, replica.port, replicaAdmin, 4);
     const hereAfter = await connectedCircuit(t, options('search'));
     const thereAfter = await connectedCircuit(t, {
       ...options('search'),

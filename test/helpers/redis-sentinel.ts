@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { freePort, spawnRedisProcess } from './redis-process.ts';
 import { cleanUp } from './redis.ts';
@@ -45,6 +46,45 @@ export async function startRedisSentinel(
     admin,
     masterPort: masterPortNow,
   };
+}
+
+/**
+ * A forced failover to the replica whose admin connection is `replicaAdmin`, on `replicaPort`:
+ * returns once the sentinel names it master and the `connections` of the circuits (named
+ * `shared-circuit:...`) have moved to it.
+ */
+export async function failOver(
+  sentinel: RedisSentinel,
+  replicaPort: number,
+  replicaAdmin: Redis,
+  connections: number,
+): Promise<void> {
+  await waitUntil(
+    'the sentinel starts a failover',
+    async () => {
+      try {
+        await sentinel.admin.call('SENTINEL', 'FAILOVER', MASTER_NAME);
+        return true;
+      } catch {
+        await sleep(200); // NOGOODSLAVE until the sentinel has found the replica
+        return false;
+      }
+    },
+    20_000,
+  );
+  await waitUntil(
+    'the sentinel names the replica as master',
+    async () => (await sentinel.masterPort()) === replicaPort,
+    20_000,
+  );
+  await waitUntil(
+    "the circuits' connections moved to the new master",
+    async () => {
+      const clients = String(await replicaAdmin.call('CLIENT', 'LIST'));
+      return (clients.match(/name=shared-circuit:/g) ?? []).length === connections;
+    },
+    20_000,
+  );
 }
 
 function writeConfig(path: string, port: number, masterPort: number): Promise<void> {
