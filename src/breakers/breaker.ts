@@ -22,12 +22,12 @@ export interface BreakerSettings {
    * from the reset timeout (the adapter's own does; see src/breakers/opossum.ts). Default 10 000 ms,
    * opossum's own default; the lab scales it with `--speed`.
    */
+  rollingWindowMs?: number;
   /**
    * A call still running after this long counts as a failure at that moment, for a library that
    * can (the shared circuit); the others count it when it ends. Default: none.
    */
   slowCallMs?: number;
-  rollingWindowMs?: number;
   /**
    * How the half-open state decides: let `calls` trial calls through, and re-open as soon as more
    * than `failureShare` of them failed; close once all came back with no more failures than that.
@@ -35,6 +35,20 @@ export interface BreakerSettings {
    * `halfOpenSampling`; opossum lets one trial through whatever this says (see departure.ts).
    */
   halfOpen?: HalfOpenSampling;
+  /**
+   * Open also when, over the last `windowMs`, at least `minimumThroughput` calls were made and
+   * `ratio` of them failed, for a library that counts a rate (opossum: above the ratio; the shared
+   * circuit: at or above it). The others keep to `failures`. Default: none.
+   */
+  failureRate?: { ratio: number; minimumThroughput: number; windowMs: number };
+  /** The shared circuit's `minProcesses`; the in-process libraries have no fleet. Default 1. */
+  minProcesses?: number;
+  /**
+   * Set when each caller of a run is a process of its own: the breakers a library creates with the
+   * same `run` are one circuit where the library can share it (the shared circuit: one name, a
+   * process id per `caller`); the in-process libraries give each caller a breaker of its own.
+   */
+  process?: { run: string; caller: number };
 }
 
 /** The trial calls of a half-open circuit and the share of them that may fail. */
@@ -73,7 +87,7 @@ export interface BreakerLibrary {
    * after N consecutive failures" (opossum: a failure rate over a time window); absent where it
    * is. Durations in the text are the settings' milliseconds shown as seconds.
    */
-  rule?(settings: BreakerSettings): string;
+  rule?(settings: BreakerSettings): string | undefined;
 }
 
 /** The library refused the call because its circuit was open (or its half-open slots were taken). */

@@ -25,9 +25,17 @@ export function departureReason(
     settings?.slowCall !== undefined && name !== 'fleet'
       ? `${name} counts a call when it ends, not when it has run ${settings.slowCall} s: a hanging call counts only at its timeout`
       : undefined,
+    settings?.slowCall !== undefined && name === 'fleet'
+      ? `fleet counts a call still running after ${settings.slowCall} s as failed (slowCallMs), so it opens sooner on a hanging server and its trials come sooner`
+      : undefined,
   ];
   const known = reasons.filter((reason) => reason !== undefined);
   return known.length > 0 ? known.join('; ') : undefined;
+}
+
+/** The rule line of a library that counts no failure rate, when the scenario asks for one. */
+export function noRateRule(failures: number): string {
+  return `no failure rate: opens on ${failures} consecutive failures only`;
 }
 
 /** Where a library does not sample the half-open state as asked, why, in a few words. */

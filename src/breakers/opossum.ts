@@ -43,12 +43,15 @@ export function opossumOptions(
   tuning: OpossumTuning = OPOSSUM_TUNING,
 ): CircuitBreaker.Options {
   const isFailure = settings.isFailure;
+  // A failure rate asked for (--failure-rate) is opossum's own rule, given as it is: no tuning.
+  const rate = settings.failureRate;
   return {
-    volumeThreshold: settings.failures,
-    errorThresholdPercentage: tuning.errorThresholdPercentage,
+    volumeThreshold: rate?.minimumThroughput ?? settings.failures,
+    errorThresholdPercentage: rate ? rate.ratio * 100 : tuning.errorThresholdPercentage,
     resetTimeout: settings.resetTimeoutMs,
-    rollingCountTimeout:
-      tuning.windowInResetTimeouts === undefined
+    rollingCountTimeout: rate
+      ? rate.windowMs
+      : tuning.windowInResetTimeouts === undefined
         ? (settings.rollingWindowMs ?? 10_000)
         : settings.resetTimeoutMs * tuning.windowInResetTimeouts,
     // The request timeout belongs to the client (fetch's AbortSignal), the same for every library.

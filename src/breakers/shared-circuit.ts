@@ -4,7 +4,10 @@ import { circuitOpen, type Breaker, type BreakerLibrary, type BreakerSettings } 
 import { packageVersion } from './package-version.ts';
 
 /** Everything of SharedCircuitOptions but the breaker settings, which the lab passes to `create`. */
-export type FleetLibraryOptions = Partial<Omit<SharedCircuitOptions, keyof BreakerSettings>>;
+export type FleetLibraryOptions = Partial<Omit<SharedCircuitOptions, keyof BreakerSettings>> & {
+  /** The library's name in traces and in the server's counts. Default `fleet`. */
+  libraryName?: string;
+};
 
 /**
  * The shared circuit (the shared-circuit package) as a fourth breaker library for the lab. With a
@@ -14,8 +17,9 @@ export type FleetLibraryOptions = Partial<Omit<SharedCircuitOptions, keyof Break
  * circuit made with every option and disposed before it connects.
  */
 export function fleetLibrary(options: FleetLibraryOptions = {}): BreakerLibrary {
+  const { libraryName, ...shared } = options;
   const circuitOptions = (settings: BreakerSettings): SharedCircuitOptions => ({
-    ...options,
+    ...shared,
     failures: settings.failures,
     resetTimeoutMs: settings.resetTimeoutMs,
     ...(settings.isFailure === undefined ? {} : { isFailure: settings.isFailure }),
@@ -25,14 +29,54 @@ export function fleetLibrary(options: FleetLibraryOptions = {}): BreakerLibrary 
     ...(settings.halfOpen === undefined
       ? {}
       : { halfOpenTrials: settings.halfOpen.calls, successThreshold: settings.halfOpen.calls }),
-    name: options.name ?? `lab-${randomUUID().slice(0, 8)}`,
+    ...(settings.failureRate === undefined
+      ? {}
+      : {
+          failureRatio: settings.failureRate.ratio,
+          minimumThroughput: settings.failureRate.minimumThroughput,
+          samplingDurationMs: settings.failureRate.windowMs,
+        }),
+    ...(settings.minProcesses === undefined ? {} : { minProcesses: settings.minProcesses }),
+    // Callers that are processes of their own (a scenario's broken callers) share one circuit,
+    // each under its own process id, as the processes of a fleet do.
+    ...(settings.process === undefined
+      ? {}
+      : { processId: `lab-caller-${settings.process.caller}` }),
+    name:
+      options.name ??
+      (settings.process === undefined
+        ? `lab-${randomUUID().slice(0, 8)}`
+        : `lab-${settings.process.run}`),
   });
   checkOptions(circuitOptions({ failures: 1, resetTimeoutMs: 1 }));
   return {
-    name: 'fleet',
+    name: libraryName ?? 'fleet',
     version: `shared-circuit ${packageVersion('shared-circuit')}, ioredis ${packageVersion('ioredis')}`,
     create: (settings) => sharedBreaker(new SharedCircuit(circuitOptions(settings))),
+    rule: fleetRule,
   };
+}
+
+/**
+ * The shared circuit's rule where it is more than N consecutive failures: a failure rate counted
+ * by the whole fleet (either rule opens it), and minProcesses.
+ */
+function fleetRule(settings: BreakerSettings): string | undefined {
+  const parts: string[] = [];
+  const rate = settings.failureRate;
+  if (rate) {
+    parts.push(
+      `opens on ${settings.failures} consecutive failures or when at least ${rate.ratio * 100}% of the calls ` +
+        `in its last ${Number((rate.windowMs / 1000).toFixed(3))} s failed, once ${rate.minimumThroughput} calls are in that window, ` +
+        'counted by every process (counts sent every window / 8, at most 250 ms)',
+    );
+  }
+  if (settings.minProcesses !== undefined && settings.minProcesses > 1) {
+    parts.push(
+      `the fleet opens only on failures from ${settings.minProcesses} processes; one process's own failures open its own circuit`,
+    );
+  }
+  return parts.length > 0 ? parts.join('; ') : undefined;
 }
 
 function checkOptions(options: SharedCircuitOptions): void {

@@ -6,6 +6,7 @@ import {
   formatSchedule,
   parseSchedule,
   SEED_SCENARIO,
+  type FailureRate,
   type Scenario,
 } from '../scenario/scenario.ts';
 import { loadScenarioFile } from '../scenario/scenario-file.ts';
@@ -17,7 +18,7 @@ import {
   SPEED_RANGE,
 } from '../scenario/scenario-bounds.ts';
 import { commandLine } from './command-line.ts';
-import { parsePort, parsePositive, parseShare, parseWhole } from './numbers.ts';
+import { parsePort, parsePositive, parseShare, parseWhole, parseWholeUpTo } from './numbers.ts';
 import { fromOption } from './option-context.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -70,6 +71,34 @@ floor(n x r) may fail and one more re-opens the circuit, e.g. 0.25`,
       value: '<s>',
       help: `seconds after which a call still running counts as failed (the shared circuit's
 slowCallMs; default none): opossum, cockatiel and mollitia count a call when it ends`,
+    },
+    'failure-rate': {
+      value: '<r>',
+      help: `also open when this share of calls failed, above 0 and at most 1 (default none),
+e.g. 0.4: the shared circuit's failureRatio (at or above it, counted by the fleet) and
+opossum's errorThresholdPercentage (above it, per process); cockatiel and mollitia
+keep counting consecutive failures`,
+    },
+    'minimum-throughput': {
+      value: '<n>',
+      help: `with --failure-rate: the fewest calls in the window that can open the circuit,
+1 to ${MAX_COUNT} (default --failures): minimumThroughput, opossum's volumeThreshold`,
+    },
+    'sampling-window': {
+      value: '<s>',
+      help: `with --failure-rate: the window in seconds (default two reset timeouts):
+samplingDurationMs, opossum's rollingCountTimeout`,
+    },
+    'broken-callers': {
+      value: '<n>',
+      help: `the last n callers call a port nothing listens on (a broken route), 1 to
+--concurrency (default none); each caller is then a process of its own with a breaker
+of its own (the shared circuit: one circuit, a process id per caller)`,
+    },
+    'min-processes': {
+      value: '<n>',
+      help: `the shared circuit's minProcesses, 1 to ${MAX_COUNT} (default 1): processes whose
+failures open the fleet's circuit; from 2 a process's own failures open its own`,
     },
     delay: { value: '<s>', help: `seconds between calls (default ${SEED_SCENARIO.delay})` },
     'request-timeout': {
@@ -129,13 +158,26 @@ export function parseLabOptions(argv: readonly string[]): LabOptions {
     path === undefined ? undefined : fromOption(`--scenario`, () => loadScenarioFile(path), ' ');
   const base: Scenario = file ? { ...file.scenario, speed: 1 } : SEED_SCENARIO;
   const halfOpen = halfOpenFrom(values, base.halfOpen);
+  const failures = option(values.failures, (raw) => parseWhole('--failures', raw), base.failures);
+  const resetTimeout = option(
+    values['reset-timeout'],
+    (raw) => parsePositive('--reset-timeout', raw),
+    base.resetTimeout,
+  );
+  const failureRate = failureRateFrom(values, base.failureRate, { failures, resetTimeout });
+  const brokenCallers = option(
+    values['broken-callers'],
+    (raw) => parseWholeUpTo('--broken-callers', raw, MAX_CONCURRENCY),
+    base.brokenCallers,
+  );
+  const minProcesses = option(
+    values['min-processes'],
+    (raw) => parseWholeUpTo('--min-processes', raw, MAX_COUNT),
+    base.minProcesses,
+  );
   const scenario: Scenario = {
-    failures: option(values.failures, (raw) => parseWhole('--failures', raw), base.failures),
-    resetTimeout: option(
-      values['reset-timeout'],
-      (raw) => parsePositive('--reset-timeout', raw),
-      base.resetTimeout,
-    ),
+    failures,
+    resetTimeout,
     delay: option(values.delay, (raw) => parsePositive('--delay', raw), base.delay),
     requestTimeout: option(
       values['request-timeout'],
@@ -156,8 +198,13 @@ export function parseLabOptions(argv: readonly string[]): LabOptions {
     ignoreStatuses: option(values['ignore-status'], parseStatuses, base.ignoreStatuses),
     ...(halfOpen ? { halfOpen } : {}),
     ...(values['slow-call'] === undefined
-      ? {}
+      ? base.slowCall === undefined
+        ? {}
+        : { slowCall: base.slowCall }
       : { slowCall: parsePositive('--slow-call', values['slow-call']) }),
+    ...(failureRate === undefined ? {} : { failureRate }),
+    ...(brokenCallers === undefined ? {} : { brokenCallers }),
+    ...(minProcesses === undefined ? {} : { minProcesses }),
   };
   checkBounds(scenario, values, path);
   return {
@@ -181,6 +228,8 @@ const FIELD_FLAGS = {
   concurrency: 'concurrency',
   halfOpen: 'half-open-calls',
   slowCall: 'slow-call',
+  failureRate: 'sampling-window',
+  brokenCallers: 'broken-callers',
 } as const;
 
 /** Bounds that span fields (a duration after --speed); names the flag, or the file it came from. */
@@ -216,6 +265,56 @@ function halfOpenFrom(
     calls: calls === undefined ? baseCalls : parseWhole('--half-open-calls', calls),
     failureShare: share === undefined ? baseShare : parseShare('--half-open-failure-share', share),
   };
+}
+
+/**
+ * The failure rate asked for: each flag over the scenario file's value; `--failure-rate` alone
+ * takes a throughput of `--failures` calls and a window of two reset timeouts (opossum's adapter's).
+ */
+function failureRateFrom(
+  values: {
+    'failure-rate'?: string;
+    'minimum-throughput'?: string;
+    'sampling-window'?: string;
+  },
+  base: FailureRate | undefined,
+  scenario: { failures: number; resetTimeout: number },
+): FailureRate | undefined {
+  const ratio = values['failure-rate'];
+  const throughput = values['minimum-throughput'];
+  const window = values['sampling-window'];
+  if (ratio === undefined && base === undefined) {
+    const stray =
+      throughput !== undefined
+        ? '--minimum-throughput'
+        : window !== undefined
+          ? '--sampling-window'
+          : undefined;
+    if (stray !== undefined)
+      throw new UsageError(`${stray} goes with --failure-rate, which is not given`);
+    return undefined;
+  }
+  return {
+    ratio: ratio === undefined ? (base?.ratio ?? 1) : parseRatio('--failure-rate', ratio),
+    minimumThroughput:
+      throughput === undefined
+        ? (base?.minimumThroughput ?? scenario.failures)
+        : parseWholeUpTo('--minimum-throughput', throughput, MAX_COUNT),
+    window:
+      window === undefined
+        ? (base?.window ?? scenario.resetTimeout * 2)
+        : parsePositive('--sampling-window', window),
+  };
+}
+
+function parseRatio(option: string, raw: string): number {
+  const value = raw.trim() === '' ? Number.NaN : Number(raw);
+  if (!(value > 0 && value <= 1)) {
+    throw new UsageError(
+      `${option} must be a number above 0 and at most 1, e.g. 0.4, got "${raw}"`,
+    );
+  }
+  return value;
 }
 
 function parseLibraries(raw: string): LibraryName[] {

@@ -1,3 +1,4 @@
+import { noRateRule } from '../breakers/departure.ts';
 import { describeHalfOpen } from '../breakers/half-open.ts';
 import { libraryNamed } from '../libraries/registry.ts';
 import { statePainter } from '../report/terminal/color.ts';
@@ -13,7 +14,7 @@ import {
 import { writeTimelineReport } from '../report/timeline/page.ts';
 import { checkReportPath, reportPathFrom } from '../report/timeline/report-path.ts';
 import { ROLLING_WINDOW_SECONDS, runScenario } from '../scenario/run-scenario.ts';
-import { formatSchedule } from '../scenario/scenario.ts';
+import { describeFailureRate, formatSchedule } from '../scenario/scenario.ts';
 import { ServerSwitch } from '../server/server-switch.ts';
 import { LAB_COMMAND, parseLabOptions } from './lab-options.ts';
 import { isMain, runMain } from './main-guard.ts';
@@ -43,20 +44,40 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   if (options.output === 'table') {
     console.log(
-      `Scenario: ${formatSchedule(scenario.schedule)}; open after ${scenario.failures} consecutive failures, ` +
+      `Scenario: ${formatSchedule(scenario.schedule)}; open after ${scenario.failures} consecutive failures` +
+        (scenario.failureRate ? ` ${describeFailureRate(scenario.failureRate)}` : '') +
+        (scenario.minProcesses === undefined
+          ? ''
+          : ` (the shared circuit: from ${scenario.minProcesses} processes)`) +
+        ', ' +
         `${scenario.resetTimeout} s open, ${scenario.delay} s between calls, ` +
         `${scenario.requestTimeout} s request timeout, speed ${scenario.speed}x` +
         (scenario.halfOpen ? `, ${describeHalfOpen(scenario.halfOpen)}` : '') +
-        (scenario.concurrency > 1 ? `, ${scenario.concurrency} callers per call` : ''),
+        (scenario.concurrency > 1 ? `, ${scenario.concurrency} callers per call` : '') +
+        (scenario.brokenCallers === undefined
+          ? ''
+          : `, the last ${scenario.brokenCallers} through a broken route (a port nothing listens on), each caller a process with a breaker of its own`),
     );
     // Where a library's own rule differs from "N consecutive failures", say so beside the scenario's.
+    const rate = scenario.failureRate;
     const settings = {
       failures: scenario.failures,
       resetTimeoutMs: scenario.resetTimeout * 1000,
       rollingWindowMs: ROLLING_WINDOW_SECONDS * 1000,
+      ...(rate === undefined
+        ? {}
+        : {
+            failureRate: {
+              ratio: rate.ratio,
+              minimumThroughput: rate.minimumThroughput,
+              windowMs: rate.window * 1000,
+            },
+          }),
+      ...(scenario.minProcesses === undefined ? {} : { minProcesses: scenario.minProcesses }),
     };
     for (const library of libraries) {
-      if (library.rule) console.log(`  ${library.name}: ${library.rule(settings)}`);
+      const rule = library.rule?.(settings) ?? (rate ? noRateRule(scenario.failures) : undefined);
+      if (rule !== undefined) console.log(`  ${library.name}: ${rule}`);
     }
     console.log(tableHeader(names, scenario.concurrency, serverWidth));
   }

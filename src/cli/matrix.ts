@@ -10,6 +10,7 @@ import { renderMatrixDoc } from '../matrix/matrix-doc.ts';
 import { loadScenarioFolder, runMatrix } from '../matrix/run-matrix.ts';
 import { writeTimelinePage } from '../report/timeline/page.ts';
 import { SPEED_RANGE } from '../scenario/scenario-bounds.ts';
+import { matrixFleet } from '../matrix/matrix-fleet.ts';
 import { isMain, runMain } from './main-guard.ts';
 import { parsePositive } from './numbers.ts';
 import { commandLine } from './command-line.ts';
@@ -21,6 +22,9 @@ export const MATRIX_COMMAND = commandLine({
   about: `Runs every scenario in scenarios/ for every library and writes the behaviour matrix (Markdown)
 and one HTML page with the timeline of every run; the matrix's agreement row comes from a run of
 every reference fixture (as \`npm run conformance\`).
+
+With a Redis answering at REDIS_URL (default redis://127.0.0.1:6379), the shared circuit gets a
+column too (fleet, its keys deleted after the run); without one, a line says it was skipped and why.
 
 Rewrites two files tracked in git, docs/behaviour-matrix.md and docs/behaviour-timelines.html,
 unless --out and --report name others.`,
@@ -39,6 +43,10 @@ unless --out and --report name others.`,
     fixtures: {
       value: '<dir>',
       help: 'reference fixtures for the agreement row (default test/fixtures/reference)',
+    },
+    'fleet-namespace': {
+      value: '<ns>',
+      help: "the shared circuit's Redis namespace, deleted after the run (default matrix-<random>)",
     },
     help: { help: 'show this help' },
   },
@@ -78,15 +86,25 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   const fixturesFolder = values.fixtures ?? REFERENCE_FOLDER;
   const fixtures = fromOption('--fixtures', () => loadReferenceFixtures(fixturesFolder), ' ');
-  const rows = await runMatrix({
-    files,
-    libraries: Object.values(LIBRARIES),
-    speed,
-    onProgress: ({ index, total, id, done }) => {
-      const step = `[${index + 1}/${total}] ${id}`;
-      console.error(done ? `${step}: done in ${done.seconds.toFixed(1)} s` : `${step}: running...`);
-    },
-  });
+  // The shared circuit joins when a Redis answers; without one its column is left out, saying why.
+  const fleet = await matrixFleet(process.env, values['fleet-namespace']);
+  if (fleet.kind === 'skipped') console.error(fleet.line);
+  let rows;
+  try {
+    rows = await runMatrix({
+      files,
+      libraries: [...Object.values(LIBRARIES), ...(fleet.kind === 'joined' ? [fleet.library] : [])],
+      speed,
+      onProgress: ({ index, total, id, done }) => {
+        const step = `[${index + 1}/${total}] ${id}`;
+        console.error(
+          done ? `${step}: done in ${done.seconds.toFixed(1)} s` : `${step}: running...`,
+        );
+      },
+    });
+  } finally {
+    if (fleet.kind === 'joined') await fleet[Symbol.asyncDispose]();
+  }
   // The agreement row: every reference fixture for every library, as `npm run conformance` runs it.
   console.error(`conformance: ${fixtures.length} reference fixtures for every library...`);
   const conformance = await runConformance({ fixtures, libraries: Object.values(LIBRARIES) });
@@ -111,6 +129,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       node: process.versions.node,
       cpu: `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}`,
       timelines: relative(dirname(out), report),
+      fleet:
+        fleet.kind === 'joined'
+          ? { joined: true, lost: fleet.logged }
+          : { joined: false, line: fleet.line },
       conformance: {
         result: conformance,
         reference: referenceName,

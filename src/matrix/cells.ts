@@ -44,13 +44,19 @@ const MAKERS: Record<string, CellMaker> = {
       before.filter((record) => record.outcome === 'failure').map((record) => record.latency),
       0,
     );
+    const opened =
+      facts.openedAt === undefined ? 'never opened' : `opened at ${cellSeconds(facts.openedAt)}`;
     return withModel(
       facts,
       trace,
       `${facts.failuresBeforeOpen} calls waited ${cellSeconds(waited)} each (the request timeout); ` +
-        `then ${facts.rejected} rejected in ≤ ${formatMs(facts.slowestRejectionMs)}`,
+        `${opened}; then ${facts.rejected} rejected in ≤ ${formatMs(facts.slowestRejectionMs)}`,
+      { opossum: 'opossumWindow', fleet: 'fleetSlowCall' },
     );
   },
+  'failure-rate': failureRateCell,
+  'bad-caller-min-processes-1': badCallerCell,
+  'bad-caller-min-processes-2': badCallerCell,
   'http-503': (facts, trace) =>
     withModel(
       facts,
@@ -84,7 +90,7 @@ const MAKERS: Record<string, CellMaker> = {
       `${trials.length} trials, ${failed.length} failed, ${reopening.length || 'none'} re-opened it; ` +
         `${halfBroken.length} calls reached the half-broken server; ` +
         (closes.length > 0 ? `closed at call ${closes.join(', ')}` : 'never closed'),
-      { opossum: 'opossumOneTrial', mollitia: 'mollitiaTrialRate' },
+      { opossum: 'opossumOneTrial', mollitia: 'mollitiaTrialRate', fleet: 'fleetNoFailureShare' },
     );
   },
   'long-outage': (facts, trace) =>
@@ -194,6 +200,73 @@ function concurrentTrialCell(facts: RunFacts): Cell {
   }
   if (trials.length > 1)
     return { text, surprise: { fact: `${trials.length} trial calls at once` } };
+  return { text };
+}
+
+/** A failing share: did it open, after how many failures of how many calls, and what reached the server. */
+function failureRateCell(facts: RunFacts): Cell {
+  const failing = facts.calls.filter(
+    (record) => serverModeOf(record.server)?.kind === 'fail-every' && record.outcome !== 'rejected',
+  );
+  const failures = facts.calls.filter((record) => record.outcome === 'failure');
+  const longest = longestFailureRun(facts.calls);
+  const ran = failing.length;
+  if (facts.firstOpenCall === undefined) {
+    return {
+      text: `never opened: ${failures.length} failures, at most ${longest} in a row; ${ran} calls reached the failing server`,
+    };
+  }
+  const before = facts.calls.filter((record) => record.call <= (facts.firstOpenCall ?? 0));
+  return {
+    text:
+      `opened at call ${facts.firstOpenCall}, after ${facts.failuresBeforeOpen} failures in ${before.length} calls ` +
+      `(at most ${longest} in a row); opened ${times(facts.opened)}; ${ran} calls reached the failing server, ${facts.rejected} rejected`,
+  };
+}
+
+/** The most failures in a row (by call order). */
+function longestFailureRun(calls: readonly CallRecord[]): number {
+  let longest = 0;
+  let run = 0;
+  for (const record of calls) {
+    run = record.outcome === 'failure' ? run + 1 : record.outcome === 'success' ? 0 : run;
+    longest = Math.max(longest, run);
+  }
+  return longest;
+}
+
+/**
+ * One bad caller among several, each caller a process with a breaker of its own: what the broken
+ * callers sent into their broken route, and what the healthy callers could still run.
+ */
+function badCallerCell(facts: RunFacts, trace: Trace): Cell {
+  const { concurrency, brokenCallers = 0 } = trace.scenario;
+  const isBroken = (record: CallRecord) => (record.caller ?? 1) > concurrency - brokenCallers;
+  const broken = facts.calls.filter(isBroken);
+  const healthy = facts.calls.filter((record) => !isBroken(record));
+  const sent = broken.filter((record) => record.outcome !== 'rejected').length;
+  const ran = healthy.filter((record) => record.outcome === 'success').length;
+  const share = healthy.length === 0 ? 0 : (ran / healthy.length) * 100;
+  const text =
+    `the broken caller sent ${sent} of ${broken.length} calls into its broken route; ` +
+    `the healthy callers ran ${ran} of ${healthy.length} (${share.toFixed(0)}%)`;
+  if (sent === broken.length) {
+    return {
+      text,
+      surprise: {
+        fact: `the broken caller's ${sent} failures never opened a circuit: every one of its calls went into its broken route`,
+        ...(facts.library === 'fleet' ? { mechanism: 'fleetSharedCount' as const } : {}),
+      },
+    };
+  }
+  if (ran < healthy.length) {
+    return {
+      text,
+      surprise: {
+        fact: `the broken caller's failures opened the circuit for the healthy callers too: ${healthy.length - ran} of their calls were rejected`,
+      },
+    };
+  }
   return { text };
 }
 

@@ -19,6 +19,8 @@ export interface RunFacts {
   slowestRejectionMs: number | undefined;
   /** Scenario seconds spent half-open. */
   secondsHalfOpen: number;
+  /** When the circuit first opened, in scenario seconds from the start; undefined if never. */
+  openedAt: number | undefined;
 }
 
 export function runFacts(trace: Trace, run: LibraryRun): RunFacts {
@@ -47,6 +49,7 @@ export function runFacts(trace: Trace, run: LibraryRun): RunFacts {
       rejections.length === 0
         ? undefined
         : Math.max(...rejections.map((record) => time.realMs(record.latency))),
+    openedAt: run.states.find((span) => span.state === 'open')?.from,
     secondsHalfOpen: run.states
       .filter((span) => span.state === 'half-open')
       .reduce((sum, span) => sum + span.to - span.from, 0),

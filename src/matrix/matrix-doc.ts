@@ -15,6 +15,8 @@ export interface MatrixDocContext {
   timelines?: string;
   /** The conformance run over the reference corpus, for the agreement row. */
   conformance?: { result: ConformanceResult; reference: string };
+  /** Whether the shared circuit ran (a Redis answered), and if not the line saying why. */
+  fleet?: { joined: true; lost: readonly string[] } | { joined: false; line: string };
 }
 
 interface Note {
@@ -65,6 +67,7 @@ export function renderMatrixDoc(rows: readonly MatrixRow[], context: MatrixDocCo
       'that meaning call by call; a number in brackets points to a note on why a library did something else.' +
       (context.timelines ? ` The [timelines](${context.timelines}) show every run over time.` : ''),
     '',
+    ...fleetLines(context.fleet),
     `| Scenario | ${libraries.map((library) => `${library.name} ${library.version}`).join(' | ')} |`,
     `| --- | ${libraries.map(() => '---').join(' | ')} |`,
   ];
@@ -203,13 +206,29 @@ function halfOpenCells(trace: Trace): Map<string, Cell> {
               text,
               surprise: {
                 fact: `half-open for ${cellSeconds(fact.secondsHalfOpen)} where others waited up to ${cellSeconds(longest)}`,
-                mechanism: 'lazyHalfOpen',
+                mechanism: fact.library === 'fleet' ? 'fleetLazyHalfOpen' : 'lazyHalfOpen',
               },
             }
           : { text },
       ];
     }),
   );
+}
+
+/** What the page says about the shared circuit's column: there, lost Redis, or skipped and why. */
+function fleetLines(fleet: MatrixDocContext['fleet']): string[] {
+  if (fleet === undefined) return [];
+  if (!fleet.joined) return [`${fleet.line}.`, ''];
+  return [
+    'The `fleet` column is the shared circuit (`shared-circuit`, one circuit in Redis for each run, on the ' +
+      "Redis at `REDIS_URL`); it runs where a Redis answers. Its options come from the scenario as the others' " +
+      'do; a scenario may add `slowCall`, `failureRate`, `minProcesses` (see [the lab](lab.md)). Add ' +
+      "`--library opossum,cockatiel,mollitia,fleet` to a row's command below to run its column too." +
+      (fleet.lost.length > 0
+        ? ` Redis went away during the run, so some of its calls ran on its local breaker: ${fleet.lost.join('; ')}`
+        : ''),
+    '',
+  ];
 }
 
 function escapeCell(text: string): string {

@@ -28,6 +28,25 @@ export const MECHANISMS = {
     'them only once all are back, by the same `failureRateThreshold` as the closed state (99 in this adapter, ' +
     'for "N consecutive failures"): it has no failure share of its own, so it re-opens only when every trial ' +
     'failed (`checkCallRatesHalfOpen` in `SlidingWindowBreaker`).',
+  fleetSharedCount:
+    'with `minProcesses: 1` the shared circuit counts consecutive failures for the whole fleet: the healthy ' +
+    "processes' successes reset the one count between the broken process's failures, so it never reaches " +
+    '`failures` and nothing opens (with fewer healthy calls in between, the same process trips the whole fleet: ' +
+    "the README measures both). `minProcesses: 2` gives each process a circuit of its own under the fleet's " +
+    '(`packages/shared-circuit/README.md`, `minProcesses`).',
+  fleetSlowCall:
+    "the shared circuit's `slowCallMs` counts a call still running after it as a failure at that moment " +
+    '(once; the call itself runs on to the request timeout), so on a hanging server it opens `requestTimeout - ' +
+    'slowCall` sooner than a library that counts a call when it ends, and its open period, and so its trial, ' +
+    'end that much sooner too (`slow-call-watch.ts` in `packages/shared-circuit/src/`).',
+  fleetLazyHalfOpen:
+    'the shared circuit has no timer that moves it to half-open: past its reset timeout it stays open in Redis ' +
+    'until a call asks for the trial (`grantTrial` in `packages/shared-circuit/src/policy.ts`), and it is ' +
+    'half-open only while that trial runs, as cockatiel is.',
+  fleetNoFailureShare:
+    'the lab maps the asked trials onto `halfOpenTrials` and `successThreshold` (`src/breakers/shared-circuit.ts`); ' +
+    'the shared circuit has no failure share for them: any failed trial opens it again for a full reset timeout, ' +
+    'so it re-opens on the first failed trial where the scenario lets one of 4 fail.',
 } as const;
 
 export type Mechanism = keyof typeof MECHANISMS;

@@ -22,15 +22,20 @@ export interface CallTiming {
  * whose trace differs from it is doing something else, and the matrix says what.
  * With `halfOpen`, the trial is `calls` trials (cockatiel's halfOpenSampling): the circuit stays
  * half-open through them, re-opens on the failure that passes the share, closes after the last.
- * Returns undefined where the model cannot predict: concurrent callers, `flaky`, ignored statuses.
+ * Returns undefined where the model cannot predict: concurrent callers, `flaky`, ignored statuses,
+ * a failure rate asked for (a rule beside N consecutive failures).
  */
 export function consecutiveModel(
   scenario: Pick<Scenario, 'schedule' | 'failures' | 'resetTimeout' | 'delay' | 'requestTimeout'> &
-    Partial<Pick<Scenario, 'concurrency' | 'ignoreStatuses' | 'halfOpen'>>,
+    Partial<Pick<Scenario, 'concurrency' | 'ignoreStatuses' | 'halfOpen' | 'failureRate'>>,
   timeline?: readonly CallTiming[],
   tie?: BoundaryTie,
 ): ModelCall[] | undefined {
-  if ((scenario.concurrency ?? 1) > 1 || (scenario.ignoreStatuses ?? []).length > 0)
+  if (
+    (scenario.concurrency ?? 1) > 1 ||
+    (scenario.ignoreStatuses ?? []).length > 0 ||
+    scenario.failureRate !== undefined
+  )
     return undefined;
   const sampling = halfOpenOf(scenario);
   const calls: ModelCall[] = [];

@@ -1,5 +1,13 @@
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Breaker, BreakerLibrary, CircuitState } from '../breakers/breaker.ts';
+import type {
+  Breaker,
+  BreakerLibrary,
+  BreakerSettings,
+  CircuitState,
+} from '../breakers/breaker.ts';
 import { callThrough } from '../breakers/call-through.ts';
 import { CircuitWatch } from '../breakers/circuit-watch.ts';
 import { fetchGreeting, isRequestFailedError } from '../http/fetch-greeting.ts';
@@ -60,6 +68,10 @@ export interface RunOptions {
 
 interface Lane {
   library: BreakerLibrary;
+  /** One breaker for every caller, or with broken callers one per caller (each a process). */
+  breakers: Breaker[];
+  watches: CircuitWatch[];
+  /** The last caller's breaker, whose state the row, the summary and the timeline show. */
   breaker: Breaker;
   watch: CircuitWatch;
   calls: CallRecord[];
@@ -93,20 +105,46 @@ export async function runScenario(options: RunOptions): Promise<Trace> {
   let end = start;
   const serverSpans: ServerSpan[] = [];
 
+  // Broken callers call a loopback port that was free a moment ago: connections are refused.
+  const brokenUrl = scenario.brokenCallers === undefined ? undefined : await closedPortUrl();
+  const isBroken = (caller: number) =>
+    scenario.brokenCallers !== undefined && caller > scenario.concurrency - scenario.brokenCallers;
   try {
     for (const library of options.libraries) {
-      const breaker = library.create({
+      const settings: BreakerSettings = {
         failures: scenario.failures,
         resetTimeoutMs,
         rollingWindowMs: realMs(ROLLING_WINDOW_SECONDS),
         ...(isFailure ? { isFailure } : {}),
         ...(scenario.halfOpen ? { halfOpen: scenario.halfOpen } : {}),
         ...(scenario.slowCall === undefined ? {} : { slowCallMs: realMs(scenario.slowCall) }),
-      });
+        ...(scenario.failureRate === undefined
+          ? {}
+          : {
+              failureRate: {
+                ratio: scenario.failureRate.ratio,
+                minimumThroughput: scenario.failureRate.minimumThroughput,
+                windowMs: realMs(scenario.failureRate.window),
+              },
+            }),
+        ...(scenario.minProcesses === undefined ? {} : { minProcesses: scenario.minProcesses }),
+      };
+      // With broken callers each caller is a process of its own, with a breaker of its own.
+      const run = randomUUID().slice(0, 8);
+      const breakers =
+        scenario.brokenCallers === undefined
+          ? [library.create(settings)]
+          : Array.from({ length: scenario.concurrency }, (_, index) =>
+              library.create({ ...settings, process: { run, caller: index + 1 } }),
+            );
+      const watches = breakers.map((breaker) => new CircuitWatch(breaker, resetTimeoutMs, now));
+      const last = breakers.length - 1;
       lanes.push({
         library,
-        breaker,
-        watch: new CircuitWatch(breaker, resetTimeoutMs, now),
+        breakers,
+        watches,
+        breaker: breakers[last] as Breaker,
+        watch: watches[last] as CircuitWatch,
         calls: [],
       });
     }
@@ -159,9 +197,9 @@ export async function runScenario(options: RunOptions): Promise<Trace> {
   } finally {
     // The run ends with its last call: stopping the server and the breakers is not part of it.
     end = now();
-    for (const lane of lanes) lane.watch.stop();
+    for (const lane of lanes) for (const watch of lane.watches) watch.stop();
     await server.turnOff();
-    await Promise.all(lanes.map((lane) => lane.breaker.dispose()));
+    await Promise.all(lanes.flatMap((lane) => lane.breakers.map((breaker) => breaker.dispose())));
   }
   if (signal?.aborted) interrupted = true;
   const lastSpan = serverSpans.at(-1);
@@ -176,10 +214,13 @@ export async function runScenario(options: RunOptions): Promise<Trace> {
   ): Promise<CallRecord> {
     const callStart = now();
     let aborted = false;
+    const own = lane.breakers.length > 1 ? caller - 1 : 0;
+    const breaker = lane.breakers[own] as Breaker;
+    const watch = lane.watches[own] as CircuitWatch;
     const result = await callThrough(
-      lane.breaker,
+      breaker,
       () =>
-        fetchGreeting(server.url, {
+        fetchGreeting(isBroken(caller) && brokenUrl !== undefined ? brokenUrl : server.url, {
           timeoutMs: realMs(scenario.requestTimeout),
           client: lane.library.name,
           ...(signal ? { signal } : {}),
@@ -198,8 +239,8 @@ export async function runScenario(options: RunOptions): Promise<Trace> {
       at: since(startedAt),
       server: setting,
       outcome,
-      state: lane.breaker.state,
-      timeTillRetry: scenarioSeconds(lane.watch.timeTillRetryMs(callEnd)),
+      state: breaker.state,
+      timeTillRetry: scenarioSeconds(watch.timeTillRetryMs(callEnd)),
       latency: scenarioSeconds(callEnd - callStart),
       trial,
       ...(error !== undefined ? { error } : {}),
@@ -260,6 +301,19 @@ function failureFilter(
       error.failure.kind === 'status' &&
       ignoreStatuses.includes(error.failure.status)
     );
+}
+
+/** `http://127.0.0.1:<port>/` on a port nothing listens on: it was free and is closed again. */
+async function closedPortUrl(): Promise<string> {
+  const probe = createServer();
+  probe.listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const address = probe.address();
+  probe.close();
+  await once(probe, 'close');
+  if (address === null || typeof address === 'string')
+    throw new Error('no port for a broken route');
+  return `http://127.0.0.1:${address.port}/`;
 }
 
 async function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -61,6 +61,22 @@ export function checkScenarioBounds(scenario: Scenario): void {
         `more than Node's timers hold (${MAX_TIMER_MS} ms); valid: up to ${round(maxSeconds)} s at speed ${speed}`,
     );
   }
+  if (
+    scenario.failureRate !== undefined &&
+    time.realMs(scenario.failureRate.window) > MAX_TIMER_MS
+  ) {
+    throw new ScenarioBoundError(
+      'failureRate',
+      `failureRate window ${scenario.failureRate.window} s at speed ${speed} is ${formatMs(time.realMs(scenario.failureRate.window))} of real time, ` +
+        `more than Node's timers hold (${MAX_TIMER_MS} ms); valid: up to ${round(maxSeconds)} s at speed ${speed}`,
+    );
+  }
+  if (scenario.brokenCallers !== undefined && scenario.brokenCallers > scenario.concurrency) {
+    throw new ScenarioBoundError(
+      'brokenCallers',
+      `brokenCallers must be a whole number from 1 to the callers per call (concurrency ${scenario.concurrency}), got ${scenario.brokenCallers}`,
+    );
+  }
   for (const phase of scenario.schedule) {
     const mode = serverModeOf(phase.server);
     if (mode?.kind === 'slow' && mode.ms / speed > MAX_TIMER_MS) {

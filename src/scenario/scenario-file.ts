@@ -3,7 +3,13 @@ import { basename } from 'node:path';
 import type { HalfOpenSampling } from '../breakers/breaker.ts';
 import { FAILURE_SHARE_FORM, isFailureShare } from '../breakers/half-open.ts';
 import { isErrorStatus } from '../http/protocol.ts';
-import { parseSchedule, ScenarioError, SEED_SCENARIO, type Scenario } from './scenario.ts';
+import {
+  parseSchedule,
+  ScenarioError,
+  SEED_SCENARIO,
+  type FailureRate,
+  type Scenario,
+} from './scenario.ts';
 
 /** A scenario as data (`scenarios/*.json`): the settings plus the question it asks. */
 export interface ScenarioFile {
@@ -31,6 +37,10 @@ const KNOWN_FIELDS = new Set([
   'schedule',
   'ignoreStatuses',
   'halfOpen',
+  'slowCall',
+  'failureRate',
+  'brokenCallers',
+  'minProcesses',
   ...NUMBER_FIELDS,
 ]);
 
@@ -75,6 +85,20 @@ export function loadScenarioFile(path: string): ScenarioFile {
     );
   }
   const halfOpen = fields['halfOpen'] === undefined ? undefined : sampling(fields['halfOpen']);
+  const failureRate = fields['failureRate'] === undefined ? undefined : rate(fields['failureRate']);
+  const optional = (key: string, whole: boolean): number | undefined => {
+    const value = fields[key];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'number' || !(value > 0) || (whole && !Number.isInteger(value))) {
+      throw bad(
+        `"${key}" must be ${whole ? 'a whole number >= 1' : 'a number > 0'}, got ${JSON.stringify(value)}`,
+      );
+    }
+    return value;
+  };
+  const slowCall = optional('slowCall', false);
+  const brokenCallers = optional('brokenCallers', true);
+  const minProcesses = optional('minProcesses', true);
   let schedule;
   try {
     schedule = parseSchedule(text('schedule'));
@@ -96,8 +120,43 @@ export function loadScenarioFile(path: string): ScenarioFile {
       schedule,
       ignoreStatuses: ignore as number[],
       ...(halfOpen ? { halfOpen } : {}),
+      ...(slowCall === undefined ? {} : { slowCall }),
+      ...(failureRate === undefined ? {} : { failureRate }),
+      ...(brokenCallers === undefined ? {} : { brokenCallers }),
+      ...(minProcesses === undefined ? {} : { minProcesses }),
     },
   };
+
+  /** `"failureRate": { "ratio": 0.4, "minimumThroughput": 6, "window": 6 }`, each field checked. */
+  function rate(value: unknown): FailureRate {
+    const form = '{ "ratio": <above 0, at most 1>, "minimumThroughput": <n>, "window": <s> }';
+    if (!value || typeof value !== 'object' || Array.isArray(value)) {
+      throw bad(`"failureRate" must be an object ${form}, got ${JSON.stringify(value)}`);
+    }
+    const given = value as Record<string, unknown>;
+    for (const key of Object.keys(given)) {
+      if (!['ratio', 'minimumThroughput', 'window'].includes(key))
+        throw bad(`unknown field "failureRate.${key}"; valid: ratio, minimumThroughput, window`);
+    }
+    const { ratio, minimumThroughput, window } = given;
+    if (typeof ratio !== 'number' || !(ratio > 0 && ratio <= 1))
+      throw bad(
+        `"failureRate.ratio" must be a number above 0 and at most 1, got ${JSON.stringify(ratio)}`,
+      );
+    if (
+      typeof minimumThroughput !== 'number' ||
+      !Number.isInteger(minimumThroughput) ||
+      minimumThroughput < 1
+    )
+      throw bad(
+        `"failureRate.minimumThroughput" must be a whole number >= 1, got ${JSON.stringify(minimumThroughput)}`,
+      );
+    if (typeof window !== 'number' || !(window > 0))
+      throw bad(
+        `"failureRate.window" must be a number of seconds > 0, got ${JSON.stringify(window)}`,
+      );
+    return { ratio, minimumThroughput, window };
+  }
 
   /** `"halfOpen": { "calls": 4, "failureShare": 0.25 }`, each field checked. */
   function sampling(value: unknown): HalfOpenSampling {

@@ -69,6 +69,36 @@ export interface Scenario {
    * then (the shared circuit's slowCallMs); the others count a call when it ends. Default: none.
    */
   slowCall?: number;
+  /**
+   * Open also on a failure rate, for the libraries that count one: the shared circuit's
+   * `failureRatio` (at or above the ratio) and opossum's rolling window (above it); cockatiel and
+   * mollitia keep counting consecutive failures. Default: none.
+   */
+  failureRate?: FailureRate;
+  /**
+   * The last this many callers of each library call through a broken route (a loopback port
+   * nothing listens on) while the others reach the server. With it, each caller is a process of
+   * its own: a breaker of its own, and for the shared circuit a process id of its own on the one
+   * circuit its callers share. Default: none.
+   */
+  brokenCallers?: number;
+  /** The shared circuit's `minProcesses`: distinct processes whose failures open the fleet's circuit. Default 1. */
+  minProcesses?: number;
+}
+
+/** A failure rate over a time window, in scenario seconds. */
+export interface FailureRate {
+  /** The share of calls that fails, above 0 and at most 1. */
+  ratio: number;
+  /** The fewest calls in the window that can open the circuit. */
+  minimumThroughput: number;
+  /** The window, in scenario seconds. */
+  window: number;
+}
+
+/** `failure rate 0.4 over 6 s, once 6 calls are in it`: the scenario line's words for it. */
+export function describeFailureRate(rate: FailureRate): string {
+  return `or a failure rate of ${rate.ratio} over ${rate.window} s once ${rate.minimumThroughput} calls are in it`;
 }
 
 /** The seed's scenario: server off for 10 calls, then on for 10; 3 failures; 6 s open; 1 s apart. */

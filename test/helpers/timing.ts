@@ -119,3 +119,9 @@ export const RATE_FLUSH_SLACK_MS = 150;
  * the reply's way back and a loaded machine's event loop (measured: 77 ms late under the suite).
  */
 export const BACKOFF_LATE_MS = 150;
+
+/**
+ * Matrix scenario tests run at the matrix's own speed (npm run matrix's default), a scenario of
+ * 12-24 calls in 2-3 s; the rows compare counts, not times.
+ */
+export const MATRIX_TEST_SPEED = 10;
