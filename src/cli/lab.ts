@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { noRateRule } from '../breakers/departure.ts';
 import { describeHalfOpen } from '../breakers/half-open.ts';
+import { forgetNamespace } from '../fleet-demo/namespace-keys.ts';
+import { redisUrlFromEnv } from '../fleet-demo/redis-availability.ts';
 import { libraryNamed } from '../libraries/registry.ts';
 import { statePainter } from '../report/terminal/color.ts';
 import { formatJsonTrace } from '../report/json-trace.ts';
@@ -25,8 +28,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   const options = parseLabOptions(argv);
   if (options.help) return LAB_COMMAND.printHelp();
   const { scenario } = options;
+  // The shared circuit's keys go in a namespace of the run's own, deleted when it ends.
+  const fleetNamespace = `lab-${randomUUID().slice(0, 8)}`;
   const libraries = options.libraries.map((name) =>
-    fromOption(`--library ${name}`, () => libraryNamed(name)),
+    fromOption(`--library ${name}`, () => libraryNamed(name, fleetNamespace)),
   );
   // Checked before the run, not after it: a bad path must not cost the run.
   const report = options.report === undefined ? undefined : reportPathFrom(options.report);
@@ -107,6 +112,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     return trace.interrupted ? 130 : 0;
   } finally {
     process.off('SIGINT', onSigint);
+    if (options.libraries.includes('fleet')) {
+      await forgetNamespace(redisUrlFromEnv(), fleetNamespace);
+    }
   }
 }
 

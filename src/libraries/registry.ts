@@ -22,8 +22,10 @@ export const DEFAULT_LIBRARIES: readonly LibraryName[] = IN_PROCESS_NAMES;
 
 /**
  * The library of that name. `fleet` reads REDIS_URL now, so a malformed one fails here, before
- * anything runs, with an InputError.
+ * anything runs, with an InputError; `fleetNamespace` is where its circuits' keys go (default the
+ * package's, `circuit`).
  */
-export function libraryNamed(name: LibraryName): BreakerLibrary {
-  return name === 'fleet' ? fleetLibrary() : LIBRARIES[name];
+export function libraryNamed(name: LibraryName, fleetNamespace?: string): BreakerLibrary {
+  if (name !== 'fleet') return LIBRARIES[name];
+  return fleetLibrary(fleetNamespace === undefined ? {} : { namespace: fleetNamespace });
 }
