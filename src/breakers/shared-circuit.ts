@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { isCircuitOpenError, SharedCircuit, type SharedCircuitOptions } from 'shared-circuit';
+import {
+  isCircuitOpenError,
+  SharedCircuit,
+  type CircuitState,
+  type SharedCircuitOptions,
+} from 'shared-circuit';
 import { circuitOpen, type Breaker, type BreakerLibrary, type BreakerSettings } from './breaker.ts';
 import { packageVersion } from './package-version.ts';
 
@@ -84,17 +89,40 @@ function checkOptions(options: SharedCircuitOptions): void {
   void new SharedCircuit({ ...options, connectTimeoutMs: 1, log: () => {} }).dispose();
 }
 
-/** The lab's Breaker contract over a SharedCircuit: its rejection becomes the lab's own. */
+/**
+ * The lab's Breaker contract over a SharedCircuit: its rejection becomes the lab's own. Its state
+ * is the one this caller's calls meet: the fleet's, or this process's own circuit (minProcesses
+ * from 2) while that one is not closed and the fleet's is.
+ */
 export function sharedBreaker(circuit: SharedCircuit): Breaker {
+  const seen = (): CircuitState => {
+    const own = circuit.processState;
+    return circuit.state === 'closed' && own !== undefined ? own : circuit.state;
+  };
   return {
     get state() {
-      return circuit.state;
+      return seen();
     },
     execute: (action) =>
       circuit.execute(action).catch((error: unknown) => {
         throw isCircuitOpenError(error) ? circuitOpen('fleet', error) : error;
       }),
-    onStateChange: (listener) => void circuit.onStateChange(listener),
+    onStateChange: (listener) => {
+      let last = seen();
+      const report = () => {
+        const now = seen();
+        if (now === last) return;
+        last = now;
+        listener(now);
+      };
+      circuit.onStateChange(report);
+      // Only with a process level: listening makes every call observed.
+      if (circuit.processState !== undefined) {
+        circuit.onEvent((event) => {
+          if (event.type === 'process-transition') report();
+        });
+      }
+    },
     dispose: () => circuit.dispose(),
   };
 }

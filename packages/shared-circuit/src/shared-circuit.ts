@@ -188,6 +188,14 @@ export class SharedCircuit implements AsyncDisposable {
     }
   }
 
+  /**
+   * This process's own circuit, with `minProcesses` from 2 (undefined otherwise): it opens on this
+   * process's failures and rejects its calls (level `process`) while the fleet's `state` may be closed.
+   */
+  get processState(): CircuitState | undefined {
+    return this.#processLevel?.state;
+  }
+
   /** Isolated by hand (control.ts `isolate`): open, every call rejected, until released. */
   get isolated(): boolean {
     const backend = this.#backend;
