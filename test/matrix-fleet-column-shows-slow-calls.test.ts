@@ -25,6 +25,10 @@ test("with a Redis, the matrix has the shared circuit's column: on a hanging ser
   for (const library of [opossum, cockatiel, mollitia])
     assert.ok(openedAt(library) - openedAt(fleet) >= 1, `${library} against ${fleet}`);
   assert.match(fleet ?? '', /3 calls waited 2\.\d s each \(the request timeout\)/);
-  assert.match(doc, /fleet counts a call still running after 0\.5 s as failed \(slowCallMs\)/);
+  // Opening sooner moves the open period, and so the trial, sooner: whether that changes which
+  // calls are trials depends on how the calls fall; when it does, the fleet's note says why.
+  if (/\[\(\d+\)\]/.test(fleet ?? '')) {
+    assert.match(doc, /fleet counts a call still running after 0\.5 s as failed \(slowCallMs\)/);
+  }
   assert.deepEqual(await namespaceKeys(url, namespace), [], 'the matrix deleted its keys');
 });
