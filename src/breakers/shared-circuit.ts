@@ -57,7 +57,8 @@ export function fleetLibrary(options: FleetLibraryOptions = {}): BreakerLibrary 
   return {
     name: libraryName ?? 'fleet',
     version: `shared-circuit ${packageVersion('shared-circuit')}, ioredis ${packageVersion('ioredis')}`,
-    create: (settings) => sharedBreaker(new SharedCircuit(circuitOptions(settings))),
+    create: (settings) =>
+      sharedBreaker(new SharedCircuit(circuitOptions(settings)), libraryName ?? 'fleet'),
     rule: fleetRule,
   };
 }
@@ -94,7 +95,7 @@ function checkOptions(options: SharedCircuitOptions): void {
  * is the one this caller's calls meet: the fleet's, or this process's own circuit (minProcesses
  * from 2) while that one is not closed and the fleet's is.
  */
-export function sharedBreaker(circuit: SharedCircuit): Breaker {
+export function sharedBreaker(circuit: SharedCircuit, library = 'fleet'): Breaker {
   const seen = (): CircuitState => {
     const own = circuit.processState;
     return circuit.state === 'closed' && own !== undefined ? own : circuit.state;
@@ -105,7 +106,7 @@ export function sharedBreaker(circuit: SharedCircuit): Breaker {
     },
     execute: (action) =>
       circuit.execute(action).catch((error: unknown) => {
-        throw isCircuitOpenError(error) ? circuitOpen('fleet', error) : error;
+        throw isCircuitOpenError(error) ? circuitOpen(library, error) : error;
       }),
     onStateChange: (listener) => {
       let last = seen();
@@ -116,10 +117,11 @@ export function sharedBreaker(circuit: SharedCircuit): Breaker {
         listener(now);
       };
       circuit.onStateChange(report);
-      // Only with a process level: listening makes every call observed.
+      // Only with a process level (listening makes every call observed): its transitions, and a
+      // fallback, after which the local breaker alone decides (processState is then undefined).
       if (circuit.processState !== undefined) {
         circuit.onEvent((event) => {
-          if (event.type === 'process-transition') report();
+          if (event.type === 'process-transition' || event.type === 'fallback') report();
         });
       }
     },

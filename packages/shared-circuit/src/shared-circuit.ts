@@ -189,11 +189,12 @@ export class SharedCircuit implements AsyncDisposable {
   }
 
   /**
-   * This process's own circuit, with `minProcesses` from 2 (undefined otherwise): it opens on this
-   * process's failures and rejects its calls (level `process`) while the fleet's `state` may be closed.
+   * This process's own circuit, with `minProcesses` from 2, while the state is shared (undefined
+   * otherwise: the local breaker alone decides while Redis is away): it opens on this process's
+   * failures and rejects its calls (level `process`) while the fleet's `state` may be closed.
    */
   get processState(): CircuitState | undefined {
-    return this.#processLevel?.state;
+    return this.#backend.kind === 'shared' ? this.#processLevel?.state : undefined;
   }
 
   /** Isolated by hand (control.ts `isolate`): open, every call rejected, until released. */

@@ -103,3 +103,35 @@ test('a success between failures resets the count; a failure of an earlier close
   await heard();
   assert.equal(a!.state, 'closed', 'the late failure does not make it 2');
 });
+
+test('an opening ahead of the store clock (the clock set back) keeps the circuit open one reset timeout at most', async (t) => {
+  const fleet = new MemoryFleet(t);
+  const circuit = await fleet.circuit({ name: 'orders', failures: 1, resetTimeoutMs: RESET_MS });
+  fleet.clock.moveOn(50_000);
+  await circuit.execute(fail).catch(() => {});
+  fleet.clock.ms -= 50_000; // the clock steps back past the opening
+  const other = await fleet.circuit({ name: 'orders', failures: 1, resetTimeoutMs: RESET_MS });
+  const rejected = await other.attempt(succeed);
+  assert.equal(rejected.outcome, 'rejected');
+  assert.equal(
+    rejected.outcome === 'rejected' && rejected.error.retryInMs,
+    RESET_MS,
+    'one reset timeout from now, not 50 s more',
+  );
+});
+
+test('a log that throws in one circuit does not keep the others on the store from hearing of an outage', async (t) => {
+  const fleet = new MemoryFleet(t);
+  const loud = await fleet.circuit({
+    name: 'orders',
+    failures: 1,
+    resetTimeoutMs: RESET_MS,
+    log: () => {
+      throw new Error('the log is broken');
+    },
+  });
+  const quiet = await fleet.circuit({ name: 'orders', failures: 1, resetTimeoutMs: RESET_MS });
+  assert.throws(() => fleet.store.fail(), /the log is broken/);
+  assert.equal(loud.mode, 'local');
+  assert.equal(quiet.mode, 'local', 'told although the first one threw');
+});

@@ -27,7 +27,9 @@ interface RateBucket {
  * around them (which failure ids counted, which trial tokens hold a lease and until when, which
  * processes failed, the failure-rate window, the backoff), so a MemoryStore decides every
  * transition as Redis would. test/scripts-agree-with-the-policy.test.ts runs the same random
- * sequences through this and through the scripts on a real Redis.
+ * sequences of failures, successes, trials, lease expiries and resends through this and through
+ * the scripts on a real Redis; minProcesses, the rate and the backoff have tests of their own on
+ * each (memory-store-*.test.ts, test/fleet-*.test.ts).
  */
 export class FleetRecord {
   readonly #now: () => number;
@@ -48,7 +50,18 @@ export class FleetRecord {
 
   /** What a circuit reads when it connects. */
   read(settings: SavedSettings): TrialReply {
+    this.#clamp(this.#now());
     return this.#reply(settings, false);
+  }
+
+  /**
+   * An opening ahead of the clock (a clock set back) is moved to now, so the circuit stays open
+   * one period at most, not for the step: as the scripts' load() does with Redis's clock.
+   */
+  #clamp(now: number): void {
+    const record = this.#record;
+    if (record.state === 'open' && record.openedAt > now)
+      this.#record = { ...record, openedAt: now };
   }
 
   /** Decides `transition` atomically; `changed`: a new version the fleet must hear of. */
@@ -63,6 +76,7 @@ export class FleetRecord {
 
   #decide(transition: Transition, settings: SavedSettings): boolean {
     const now = this.#now();
+    this.#clamp(now);
     switch (transition.type) {
       case 'failure':
         this.#failure(transition, settings, now);
@@ -138,10 +152,7 @@ export class FleetRecord {
     const halfOpen = record;
     // A lease run out is a holder presumed dead: it loses its place when a trial asks.
     for (const [held, until] of this.#leases) if (until <= now) this.#leases.delete(held);
-    if (!this.#leases.has(token) && this.#leases.size >= settings.halfOpenTrials) {
-      if (halfOpen !== this.#record) this.#commit(halfOpen, settings);
-      return false;
-    }
+    if (!this.#leases.has(token) && this.#leases.size >= settings.halfOpenTrials) return false;
     this.#leases.set(token, now + leaseMs);
     // Committed even when already half-open, so every process learns when to ask again.
     this.#commit({ ...halfOpen, running: this.#leases.size }, settings);

@@ -40,14 +40,14 @@ export class MemoryStore {
   fail(reason = 'went away'): void {
     if (this.#down !== undefined) return;
     this.#down = reason;
-    for (const { events } of this.#attached) events.down(reason);
+    tellEach(this.#attached, ({ events }) => events.down(reason));
   }
 
   /** Redis is back: every circuit reads the shared state again and uses it. */
   restore(): void {
     if (this.#down === undefined) return;
     this.#down = undefined;
-    for (const attached of this.#attached) this.#announce(attached);
+    tellEach(this.#attached, (attached) => this.#announce(attached));
   }
 
   /** A circuit's use of this store (SharedCircuit calls it; you need not). */
@@ -77,7 +77,8 @@ export class MemoryStore {
     const { circuit } = attached;
     const { reply, changed } = this.#record(circuit).apply(transition, circuit);
     if (changed) {
-      // Published, as Redis does, to every circuit of that name: heard after the reply.
+      // Published, as Redis does, to every circuit of that name, apart from the reply: on a
+      // microtask of its own (queued before the caller resumes; a circuit keeps the newer version).
       for (const other of this.#attached) {
         if (other.circuit.keys.state !== circuit.keys.state) continue;
         queueMicrotask(() => {
@@ -100,4 +101,20 @@ export class MemoryStore {
     }
     return record;
   }
+}
+
+/**
+ * Tells every circuit, each apart: one whose `log` throws does not keep the others from hearing;
+ * the first such error is thrown once all were told.
+ */
+function tellEach<T>(items: Iterable<T>, event: (item: T) => void): void {
+  const errors: unknown[] = [];
+  for (const item of items) {
+    try {
+      event(item);
+    } catch (error) {
+      errors.push(error);
+    }
+  }
+  if (errors.length > 0) throw errors[0];
 }

@@ -44,7 +44,7 @@ export class MemoryFleet {
   }
 }
 
-/** Lets the store's published changes reach every circuit (they are heard after the reply). */
+/** Lets the store's published changes reach every circuit (each on a microtask of its own). */
 export function heard(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
