@@ -9,16 +9,11 @@
 import CircuitBreaker from 'opossum';
 import { circuitBreaker, CircuitState, handleAll, SamplingBreaker } from 'cockatiel';
 import { Circuit, SlidingCountBreaker } from 'mollitia';
-import { ServerSwitch } from '../../src/server/index.ts';
+import { recipeTakesNoOptions, ServerSwitch } from '../../src/server/index.ts';
 
 const MAX_CALLS = 40;
 
-if (process.argv.length > 2) {
-  const help = process.argv[2] === '--help';
-  if (help) console.log('Usage: npm run example:failure-rate (no options)');
-  else console.error(`error: unknown option ${process.argv[2]}; this recipe takes none`);
-  process.exit(help ? 0 : 2);
-}
+recipeTakesNoOptions('failure-rate');
 
 /** GET the greeting; a refused connection, a timeout or a non-2xx answer is a failure. */
 async function fetchGreeting(url: string): Promise<string> {

@@ -14,7 +14,7 @@ import {
   handleAll,
   wrap,
 } from 'cockatiel';
-import { ServerSwitch } from '../../src/server/index.ts';
+import { recipeTakesNoOptions, ServerSwitch } from '../../src/server/index.ts';
 
 const STATES = {
   [CircuitState.Closed]: 'closed',
@@ -26,12 +26,7 @@ const STATES = {
 const RESET_TIMEOUT = 300; // ms the circuit stays open
 const CACHED = 'Hello from the cache!'; // what the fallback answers: a cached or default value
 
-if (process.argv.length > 2) {
-  const help = process.argv[2] === '--help';
-  if (help) console.log('Usage: npm run example:fallback (no options)');
-  else console.error(`error: unknown option ${process.argv[2]}; this recipe takes none`);
-  process.exit(help ? 0 : 2);
-}
+recipeTakesNoOptions('fallback');
 
 /** GET the greeting; a refused connection, a timeout or a non-2xx answer is a failure. */
 async function fetchGreeting(url: string): Promise<string> {

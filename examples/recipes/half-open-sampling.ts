@@ -15,7 +15,7 @@ import {
   handleAll,
   type IHalfOpenSamplingOptions,
 } from 'cockatiel';
-import { ServerSwitch, type ServerMode } from '../../src/server/index.ts';
+import { recipeTakesNoOptions, type ServerMode, ServerSwitch } from '../../src/server/index.ts';
 
 const HALF_OPEN_AFTER = 300; // ms the circuit stays open
 const MAX_TRIALS = 10; // a bound on each half-open state, should the circuit never decide
@@ -27,12 +27,7 @@ const STATES = {
   [CircuitState.Isolated]: 'isolated',
 };
 
-if (process.argv.length > 2) {
-  const help = process.argv[2] === '--help';
-  if (help) console.log('Usage: npm run example:half-open-sampling (no options)');
-  else console.error(`error: unknown option ${process.argv[2]}; this recipe takes none`);
-  process.exit(help ? 0 : 2);
-}
+recipeTakesNoOptions('half-open-sampling');
 
 /** GET the greeting; a refused connection, a timeout or a non-2xx answer is a failure. */
 async function fetchGreeting(url: string): Promise<string> {

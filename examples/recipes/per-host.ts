@@ -7,16 +7,11 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import CircuitBreaker from 'opossum';
-import { ServerSwitch } from '../../src/server/index.ts';
+import { recipeTakesNoOptions, ServerSwitch } from '../../src/server/index.ts';
 
 const IDLE_AFTER = 500; // ms without a call before a host's breaker is disposed
 
-if (process.argv.length > 2) {
-  const help = process.argv[2] === '--help';
-  if (help) console.log('Usage: npm run example:per-host (no options)');
-  else console.error(`error: unknown option ${process.argv[2]}; this recipe takes none`);
-  process.exit(help ? 0 : 2);
-}
+recipeTakesNoOptions('per-host');
 
 /** GET the greeting; a refused connection, a timeout or a non-2xx answer is a failure. */
 async function fetchGreeting(url: string): Promise<string> {

@@ -8,17 +8,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import CircuitBreaker from 'opossum';
 import { circuitBreaker, CircuitState, ConsecutiveBreaker, handleAll } from 'cockatiel';
-import { ServerSwitch } from '../../src/server/index.ts';
+import { recipeTakesNoOptions, ServerSwitch } from '../../src/server/index.ts';
 
 const RESET_TIMEOUT = 400; // ms the circuit stays open before a trial call
 const RESTART = 100; // ms from the end of process 1 to the start of process 2 (a cold start)
 
-if (process.argv.length > 2) {
-  const help = process.argv[2] === '--help';
-  if (help) console.log('Usage: npm run example:restart-state (no options)');
-  else console.error(`error: unknown option ${process.argv[2]}; this recipe takes none`);
-  process.exit(help ? 0 : 2);
-}
+recipeTakesNoOptions('restart-state');
 
 /** GET the greeting; a refused connection, a timeout or a non-2xx answer is a failure. */
 async function fetchGreeting(url: string): Promise<string> {

@@ -18,7 +18,7 @@ import {
   wrap,
   type IPolicy,
 } from 'cockatiel';
-import { ServerSwitch } from '../../src/server/index.ts';
+import { recipeTakesNoOptions, ServerSwitch } from '../../src/server/index.ts';
 
 const STATES = {
   [CircuitState.Closed]: 'closed',
@@ -29,12 +29,7 @@ const STATES = {
 
 const CALLS = 5;
 
-if (process.argv.length > 2) {
-  const help = process.argv[2] === '--help';
-  if (help) console.log('Usage: npm run example:retry (no options)');
-  else console.error(`error: unknown option ${process.argv[2]}; this recipe takes none`);
-  process.exit(help ? 0 : 2);
-}
+recipeTakesNoOptions('retry');
 
 /** GET the greeting; a refused connection, a timeout or a non-2xx answer is a failure. */
 async function fetchGreeting(url: string): Promise<string> {

@@ -9,15 +9,9 @@
 import { randomUUID } from 'node:crypto';
 import { ConstantBackoff, handleWhen, retry, wrap } from 'cockatiel';
 import { isCircuitOpenError, SharedCircuit } from 'shared-circuit';
-import { ServerSwitch } from '../../src/server/index.ts';
+import { recipeTakesNoOptions, ServerSwitch } from '../../src/server/index.ts';
 
-if (process.argv.length > 2) {
-  const help = process.argv[2] === '--help';
-  if (help)
-    console.log('Usage: npm run example:shared-circuit-in-wrap (no options; reads REDIS_URL)');
-  else console.error(`error: unknown option ${process.argv[2]}; this recipe takes none`);
-  process.exit(help ? 0 : 2);
-}
+recipeTakesNoOptions('shared-circuit-in-wrap', 'reads REDIS_URL');
 
 const RESET_TIMEOUT_MS = 1000;
 

@@ -102,3 +102,20 @@ export async function runExample(main: () => Promise<void>): Promise<void> {
     process.exitCode = 1;
   }
 }
+
+/**
+ * A recipe's command line: no options. `--help` prints its usage (`npm run example:<name>` and
+ * `note`, if given) and exits 0; anything else is one line and exit 2.
+ */
+export function recipeTakesNoOptions(name: string, note?: string): void {
+  const first = process.argv[2];
+  if (first === undefined) return;
+  if (first === '--help') {
+    console.log(
+      `Usage: npm run example:${name} (no options${note === undefined ? '' : `; ${note}`})`,
+    );
+    process.exit(0);
+  }
+  console.error(`error: unknown option ${first}; this recipe takes none`);
+  process.exit(2);
+}

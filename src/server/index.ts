@@ -5,4 +5,9 @@
 export { ServerSwitch, type ServerSwitchOptions } from './server-switch.ts';
 export { isListenError, type RequestCounts } from './mock-server.ts';
 export type { ServerMode } from './server-mode.ts';
-export { exampleCommandLine, runExample, type ExampleOptions } from './example-command-line.ts';
+export {
+  exampleCommandLine,
+  recipeTakesNoOptions,
+  runExample,
+  type ExampleOptions,
+} from './example-command-line.ts';
