@@ -22,10 +22,11 @@ export default tseslint.config(
     },
   },
   {
-    // Typed rules: the type checker knows which expressions are promises.
+    // Typed rules: the type checker knows which expressions are promises. One program for the whole
+    // tsconfig.json: 13.5 s against the project service's 19.7 s, and a file outside it is an error.
     files: ['**/*.ts'],
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      parserOptions: { project: ['./tsconfig.json'], tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': [
